@@ -1,0 +1,108 @@
+package dev.dovetail.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the user asks for: the operations and how far to take them. */
+@ValidationRule(
+    value = "!has(oldSelf.phase) || oldSelf.phase != 'Abandon' || self.phase == 'Abandon'",
+    message =
+        "an abandoned migration cannot be resumed: spec.phase must stay Abandon (create a new"
+            + " DatabaseMigration instead)")
+public class DatabaseMigrationSpec {
+
+  @Required
+  @JsonPropertyDescription("The database to migrate; its connection URI comes from a Secret.")
+  private DatabaseRef database;
+
+  @JsonPropertyDescription(
+      "How far to take the migration: Expand (additive DDL, sync triggers, backfill,"
+          + " verification), Contract (drop the old schema once expand is verified and has soaked),"
+          + " or Abandon (remove everything the migration created). Moving from Contract back to"
+          + " Expand before the contract ran, or removing an operation, undoes what is no longer"
+          + " desired.")
+  @Default("Expand")
+  private MigrationPhase phase = MigrationPhase.Expand;
+
+  @Required
+  @Size(min = 1, max = 50)
+  @JsonPropertyDescription(
+      "The schema changes, applied in order as one unit. Each item sets exactly one operation"
+          + " kind.")
+  private List<Operation> operations = new ArrayList<>();
+
+  @JsonPropertyDescription("Conditions every forward step waits for.")
+  private MigrationGates gates = new MigrationGates();
+
+  @JsonPropertyDescription("How the backfill Job pages through the table.")
+  private BackfillSettings backfill = new BackfillSettings();
+
+  @JsonPropertyDescription("How DDL statements are run: lock timeout and retries.")
+  private DdlSettings ddl = new DdlSettings();
+
+  @JsonPropertyDescription(
+      "Pause forward progress: no new DDL, the backfill stops after its current batch. Rollback"
+          + " still runs.")
+  private boolean paused;
+
+  public DatabaseRef getDatabase() {
+    return database;
+  }
+
+  public void setDatabase(DatabaseRef database) {
+    this.database = database;
+  }
+
+  public MigrationPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(MigrationPhase phase) {
+    this.phase = phase;
+  }
+
+  public List<Operation> getOperations() {
+    return operations;
+  }
+
+  public void setOperations(List<Operation> operations) {
+    this.operations = operations;
+  }
+
+  public MigrationGates getGates() {
+    return gates;
+  }
+
+  public void setGates(MigrationGates gates) {
+    this.gates = gates;
+  }
+
+  public BackfillSettings getBackfill() {
+    return backfill;
+  }
+
+  public void setBackfill(BackfillSettings backfill) {
+    this.backfill = backfill;
+  }
+
+  public DdlSettings getDdl() {
+    return ddl;
+  }
+
+  public void setDdl(DdlSettings ddl) {
+    this.ddl = ddl;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+  }
+}

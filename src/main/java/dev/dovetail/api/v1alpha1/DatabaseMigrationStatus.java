@@ -1,0 +1,147 @@
+package dev.dovetail.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed and did. Written only by the operator's status builder. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DatabaseMigrationStatus {
+
+  @JsonPropertyDescription("The spec generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Where the migration stands: Pending, Invalid, Blocked, Expanding, Backfilling, Verifying,"
+          + " Expanded, Contracting, Contracted, RollingBack, RolledBack, Abandoned, Failed.")
+  private String phase;
+
+  @JsonPropertyDescription("Backfill progress for kubectl get, e.g. 42% (84000/200000).")
+  private String progress;
+
+  @JsonPropertyDescription("Worst replica lag at the last check, e.g. 0.4s.")
+  private String replicationLag;
+
+  @JsonPropertyDescription(
+      "Ready, Progressing, ReplicationHealthy, BackfillComplete, Verified; see the README.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Every statement the operator will run, with the lock it takes.")
+  private List<PlannedStatement> plan = new ArrayList<>();
+
+  @JsonPropertyDescription("Backfill facts from the database's checkpoint rows.")
+  private BackfillStatus backfill;
+
+  @JsonPropertyDescription("The latest verification result.")
+  private VerificationStatus verification;
+
+  @JsonPropertyDescription(
+      "When expand was verified (RFC 3339); the soak before Contract counts from here.")
+  private String expandedAt;
+
+  @JsonPropertyDescription("When contract finished (RFC 3339).")
+  private String contractedAt;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  public String getProgress() {
+    return progress;
+  }
+
+  public void setProgress(String progress) {
+    this.progress = progress;
+  }
+
+  public String getReplicationLag() {
+    return replicationLag;
+  }
+
+  public void setReplicationLag(String replicationLag) {
+    this.replicationLag = replicationLag;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public List<PlannedStatement> getPlan() {
+    return plan;
+  }
+
+  public void setPlan(List<PlannedStatement> plan) {
+    this.plan = plan;
+  }
+
+  public BackfillStatus getBackfill() {
+    return backfill;
+  }
+
+  public void setBackfill(BackfillStatus backfill) {
+    this.backfill = backfill;
+  }
+
+  public VerificationStatus getVerification() {
+    return verification;
+  }
+
+  public void setVerification(VerificationStatus verification) {
+    this.verification = verification;
+  }
+
+  public String getExpandedAt() {
+    return expandedAt;
+  }
+
+  public void setExpandedAt(String expandedAt) {
+    this.expandedAt = expandedAt;
+  }
+
+  public String getContractedAt() {
+    return contractedAt;
+  }
+
+  public void setContractedAt(String contractedAt) {
+    this.contractedAt = contractedAt;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DatabaseMigrationStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(phase, s.phase)
+        && Objects.equals(progress, s.progress)
+        && Objects.equals(replicationLag, s.replicationLag)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(plan, s.plan)
+        && Objects.equals(backfill, s.backfill)
+        && Objects.equals(verification, s.verification)
+        && Objects.equals(expandedAt, s.expandedAt)
+        && Objects.equals(contractedAt, s.contractedAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, phase, conditions);
+  }
+}

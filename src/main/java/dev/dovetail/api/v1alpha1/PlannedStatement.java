@@ -1,0 +1,17 @@
+package dev.dovetail.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * One statement of the plan, shown in status before it runs.
+ *
+ * @param operation the operation's position and kind, e.g. "0:renameColumn"
+ * @param step expand, backfill, verify, contract or rollback
+ * @param sql the statement as it will run (identifiers quoted, no secrets)
+ * @param lock the strongest table lock it takes and for how long
+ */
+public record PlannedStatement(
+    @JsonPropertyDescription("Operation index and kind, e.g. 0:renameColumn.") String operation,
+    @JsonPropertyDescription("expand, backfill, verify, contract or rollback.") String step,
+    @JsonPropertyDescription("The statement, identifiers quoted.") String sql,
+    @JsonPropertyDescription("The lock it takes and for how long.") String lock) {}

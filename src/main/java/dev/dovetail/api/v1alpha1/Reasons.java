@@ -1,0 +1,62 @@
+package dev.dovetail.api.v1alpha1;
+
+/**
+ * The closed set of condition reasons (and Event reasons). CamelCase, stable: dashboards and Argo
+ * CD health checks match on them.
+ */
+public final class Reasons {
+  // Spec and connectivity
+  /** A spec field is wrong; the message names it. Nothing ran. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /** The Secret or the database cannot be reached; retried. */
+  public static final String DATABASE_UNREACHABLE = "DatabaseUnreachable";
+
+  // Gates
+  /** Replica lag is over the gate; the message gives the measured value. */
+  public static final String REPLICATION_LAGGING = "ReplicationLagging";
+
+  /** Replica lag measured and under the gate. */
+  public static final String REPLICATION_WITHIN_LIMIT = "ReplicationWithinLimit";
+
+  /** No replica is attached; nothing to wait for. */
+  public static final String NO_REPLICAS = "NoReplicas";
+
+  /** A DDL statement kept timing out on a lock; the message names the blocking backend. */
+  public static final String LOCK_TIMEOUT = "LockTimeout";
+
+  /** spec.paused is true. */
+  public static final String PAUSED = "Paused";
+
+  /** Contract waits for the expand soak time (gates.minExpandDuration). */
+  public static final String SOAKING = "Soaking";
+
+  /** Contract was requested before expand was verified. */
+  public static final String EXPAND_NOT_VERIFIED = "ExpandNotVerified";
+
+  // Forward progress
+  public static final String EXPANDING = "Expanding";
+  public static final String BACKFILL_RUNNING = "BackfillRunning";
+  public static final String BACKFILL_SUCCEEDED = "BackfillSucceeded";
+  public static final String BACKFILL_FAILED = "BackfillFailed";
+  public static final String VERIFYING = "Verifying";
+  public static final String VERIFICATION_PASSED = "VerificationPassed";
+  public static final String VERIFICATION_MISMATCH = "VerificationMismatch";
+  public static final String VERIFICATION_FAILED = "VerificationFailed";
+  public static final String EXPANDED = "Expanded";
+  public static final String CONTRACTING = "Contracting";
+  public static final String CONTRACTED = "Contracted";
+
+  /** Contract already dropped the old schema; moving back to Expand is no longer possible. */
+  public static final String CONTRACT_IRREVERSIBLE = "ContractIrreversible";
+
+  // Rollback
+  public static final String ROLLING_BACK = "RollingBack";
+  public static final String ROLLED_BACK = "RolledBack";
+  public static final String ABANDONED = "Abandoned";
+
+  /** Waiting for work not yet started (e.g. the first reconcile). */
+  public static final String PENDING = "Pending";
+
+  private Reasons() {}
+}
