@@ -1,0 +1,19 @@
+package dev.dovetail;
+
+import dev.dovetail.cutover.DualWriteCutoverReconciler;
+import dev.dovetail.migration.DatabaseMigrationReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.util.List;
+
+/**
+ * Every reconciler of the operator, built the same way in the operator image (through Quarkus, see
+ * {@link DovetailProducers}), in local mode and in the integration tests.
+ */
+public final class DovetailReconcilers {
+  private DovetailReconcilers() {}
+
+  public static List<Reconciler<?>> create(DovetailConfig config, KubernetesClient client) {
+    return List.of(new DatabaseMigrationReconciler(config), new DualWriteCutoverReconciler());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.dovetail.migration;
+
+import dev.dovetail.postgres.BackfillProgress;
+import dev.dovetail.postgres.LagReading;
+import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.VerificationRecord;
+import dev.dovetail.postgres.change.DesiredChange;
+import dev.dovetail.postgres.change.SchemaChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Facts read in one pass, before anything is decided. Immutable; built only by {@link
+ * MigrationObserver} (and by tests of the planner).
+ *
+ * @param unreachable why the database could not be read, naming the field; null when it was
+ * @param problems spec and catalog problems, each naming its field; nothing runs while non-empty
+ * @param recorded what the database's bookkeeping says this migration did, by operation id
+ * @param rollbackable recorded, not contracted operations, rebuilt so they can be undone; an
+ *     empty Optional when their table no longer exists
+ * @param lag null when not measured this pass
+ */
+public record MigrationObservation(
+    Instant now,
+    String unreachable,
+    List<String> problems,
+    List<DesiredChange> desired,
+    Map<String, OperationRecord> recorded,
+    Map<String, Optional<SchemaChange>> rollbackable,
+    LagReading lag,
+    Duration maxLag,
+    Duration minExpandDuration,
+    boolean bookkeepingInstalled,
+    boolean pausedInDatabase,
+    JobView backfillJob,
+    JobView verifyJob,
+    List<BackfillProgress> progress,
+    List<VerificationRecord> verification) {
+
+  /** Nothing could be read beyond the spec. */
+  static MigrationObservation specOnly(Instant now, List<String> problems, String unreachable) {
+    return new MigrationObservation(
+        now,
+        unreachable,
+        problems,
+        List.of(),
+        Map.of(),
+        Map.of(),
+        null,
+        Duration.ZERO,
+        Duration.ZERO,
+        false,
+        false,
+        null,
+        null,
+        List.of(),
+        List.of());
+  }
+
+  String state(String operationId) {
+    OperationRecord r = recorded.get(operationId);
+    return r == null ? null : r.state();
+  }
+
+  /** Rows examined and estimated total over all backfill targets. */
+  long[] backfillTotals() {
+    long done = 0;
+    long total = 0;
+    for (var p : progress) {
+      done += p.rowsDone();
+      total += Math.max(p.rowsTotal(), p.rowsDone());
+    }
+    return new long[] {done, total};
+  }
+
+  /** The verification result over all operations: null until every operation has one. */
+  Optional<VerificationRecord> verificationTotal() {
+    long changes = desired.stream().filter(d -> d.change() != null).count();
+    if (verification.isEmpty() || verification.size() < changes) {
+      return Optional.empty();
+    }
+    long checked = 0;
+    long missing = 0;
+    long differing = 0;
+    var samples = new java.util.ArrayList<String>();
+    Instant finished = Instant.EPOCH;
+    for (var v : verification) {
+      checked += v.rowsChecked();
+      missing += v.rowsMissing();
+      differing += v.rowsDiffering();
+      samples.addAll(v.sampleKeys());
+      if (v.finishedAt() != null && v.finishedAt().isAfter(finished)) {
+        finished = v.finishedAt();
+      }
+    }
+    return Optional.of(
+        new VerificationRecord(
+            "all",
+            verification.get(0).job(),
+            checked,
+            missing,
+            differing,
+            samples.subList(0, Math.min(5, samples.size())),
+            finished));
+  }
+}

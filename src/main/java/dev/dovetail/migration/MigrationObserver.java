@@ -1,0 +1,123 @@
+package dev.dovetail.migration;
+
+import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.kube.JobOutcome;
+import dev.dovetail.postgres.Bookkeeping;
+import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.ReplicationLag;
+import dev.dovetail.postgres.VerificationRecord;
+import dev.dovetail.postgres.change.ChangeResolver;
+import dev.dovetail.postgres.change.DesiredChange;
+import dev.dovetail.postgres.change.SchemaChange;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads the facts of one pass: spec problems, the catalog, the bookkeeping rows, replica lag and
+ * the worker Jobs. It changes nothing in the user's schema; measuring lag writes one row into
+ * Dovetail's own bookkeeping table, and only once the spec is known to be valid.
+ */
+final class MigrationObserver {
+
+  /**
+   * @param connection null when the database could not be reached
+   * @param unreachable why not, naming the field; null when connected
+   * @param jobs the migration's Jobs by name, from the informer cache
+   */
+  MigrationObservation observe(
+      DatabaseMigration m,
+      Connection connection,
+      String unreachable,
+      Function<String, Job> jobs,
+      Instant now)
+      throws SQLException {
+    DatabaseMigrationSpec spec = m.getSpec();
+    List<String> specProblems = MigrationValidator.validate(spec);
+    if (!specProblems.isEmpty() || connection == null) {
+      return MigrationObservation.specOnly(now, specProblems, unreachable);
+    }
+    String key = MigrationJobs.migrationKey(m);
+    var catalog = new Catalog(connection);
+    boolean installed = catalog.table("dovetail", "operations").isPresent();
+    Map<String, OperationRecord> recorded = new LinkedHashMap<>();
+    if (installed) {
+      Bookkeeping.operations(connection, key).forEach(r -> recorded.put(r.operationId(), r));
+    }
+    var resolver = new ChangeResolver(catalog);
+    var resolution = resolver.resolve(spec.getOperations(), recorded);
+    var desired = resolution.changes();
+    var desiredIds = desired.stream().map(DesiredChange::id).toList();
+    Map<String, Optional<SchemaChange>> rollbackable = new LinkedHashMap<>();
+    for (var r : recorded.values()) {
+      if (!"contracted".equals(r.state()) && !desiredIds.contains(r.operationId())
+          || !"contracted".equals(r.state()) && isAbandon(spec)) {
+        rollbackable.put(r.operationId(), resolver.forRollback(r));
+      }
+    }
+    if (!resolution.problems().isEmpty()) {
+      return new MigrationObservation(
+          now, null, resolution.problems(), desired, recorded, rollbackable, null,
+          Durations.parse(spec.getGates().getMaxReplicationLag()),
+          Durations.parse(spec.getGates().getMinExpandDuration()),
+          installed, false, null, null, List.of(), List.of());
+    }
+    String backfillHash = MigrationJobs.backfillHash(spec, desired);
+    JobView backfill = view(m, MigrationJobs.BACKFILL, backfillHash, jobs);
+    JobView verify =
+        view(m, MigrationJobs.VERIFY, MigrationJobs.verifyHash(desired, backfill.name()), jobs);
+    var verification = new ArrayList<VerificationRecord>();
+    if (installed) {
+      for (var d : desired) {
+        if (d.change() != null) {
+          Bookkeeping.verification(connection, key, d.id(), verify.name())
+              .ifPresent(verification::add);
+        }
+      }
+    }
+    return new MigrationObservation(
+        now,
+        null,
+        List.of(),
+        desired,
+        recorded,
+        rollbackable,
+        isAbandon(spec) ? null : ReplicationLag.measure(connection),
+        Durations.parse(spec.getGates().getMaxReplicationLag()),
+        Durations.parse(spec.getGates().getMinExpandDuration()),
+        installed,
+        installed && Bookkeeping.paused(connection, key),
+        backfill,
+        verify,
+        installed ? onlyDesired(Bookkeeping.backfillProgress(connection, key), desiredIds) : List.of(),
+        verification);
+  }
+
+  private static List<dev.dovetail.postgres.BackfillProgress> onlyDesired(
+      List<dev.dovetail.postgres.BackfillProgress> progress, List<String> ids) {
+    return progress.stream().filter(p -> ids.contains(p.operationId())).toList();
+  }
+
+  private static boolean isAbandon(DatabaseMigrationSpec spec) {
+    return spec.getPhase() == dev.dovetail.api.v1alpha1.MigrationPhase.Abandon;
+  }
+
+  private static JobView view(
+      DatabaseMigration m, String role, String hash, Function<String, Job> jobs) {
+    String name = MigrationJobs.name(m, role, hash);
+    Job job = jobs.apply(name);
+    JobOutcome outcome = JobOutcome.of(job);
+    return new JobView(
+        role, name, hash, outcome, outcome == JobOutcome.FAILED ? JobOutcome.failureMessage(job) : null);
+  }
+}

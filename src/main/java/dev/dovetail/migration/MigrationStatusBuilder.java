@@ -1,0 +1,233 @@
+package dev.dovetail.migration;
+
+import dev.dovetail.api.v1alpha1.BackfillStatus;
+import dev.dovetail.api.v1alpha1.ConditionTypes;
+import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
+import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.api.v1alpha1.PlannedStatement;
+import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.VerificationStatus;
+import dev.dovetail.kube.Conditions;
+import dev.dovetail.kube.JobOutcome;
+import dev.dovetail.migration.MigrationStep.AfterBackfill;
+import dev.dovetail.migration.MigrationStep.Contract;
+import dev.dovetail.migration.MigrationStep.Done;
+import dev.dovetail.migration.MigrationStep.Expand;
+import dev.dovetail.migration.MigrationStep.Fail;
+import dev.dovetail.migration.MigrationStep.Invalid;
+import dev.dovetail.migration.MigrationStep.RollBack;
+import dev.dovetail.migration.MigrationStep.StartJob;
+import dev.dovetail.migration.MigrationStep.SyncPause;
+import dev.dovetail.migration.MigrationStep.Unreachable;
+import dev.dovetail.migration.MigrationStep.Wait;
+import dev.dovetail.postgres.OperationRecord;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one place that writes a DatabaseMigration's status: observedGeneration, phase, the five
+ * conditions (keeping lastTransitionTime when nothing changed), progress and the plan. Built fresh
+ * each pass from the observation and the step that was recorded.
+ */
+final class MigrationStatusBuilder {
+  private MigrationStatusBuilder() {}
+
+  static DatabaseMigrationStatus build(
+      DatabaseMigration m, MigrationObservation o, MigrationStep step) {
+    var previous =
+        m.getStatus() == null ? new DatabaseMigrationStatus() : m.getStatus();
+    Long generation = m.getMetadata().getGeneration();
+    var status = new DatabaseMigrationStatus();
+    status.setObservedGeneration(generation);
+    status.setPhase(step.phase());
+
+    var desired = new ArrayList<Condition>();
+    Summary s = summarize(step);
+    desired.add(Conditions.of(ConditionTypes.READY, s.ready, s.readyReason, s.message, generation));
+    desired.add(
+        Conditions.of(
+            ConditionTypes.PROGRESSING, s.progressing, s.progressReason, s.message, generation));
+    replication(o, generation).or(() -> carried(previous, ConditionTypes.REPLICATION_HEALTHY))
+        .ifPresent(desired::add);
+    backfill(o, generation).or(() -> carried(previous, ConditionTypes.BACKFILL_COMPLETE))
+        .ifPresent(desired::add);
+    verified(o, generation).or(() -> carried(previous, ConditionTypes.VERIFIED))
+        .ifPresent(desired::add);
+    status.setConditions(
+        Conditions.merge(previous.getConditions(), desired, o.now()));
+
+    long[] totals = o.backfillTotals();
+    status.setProgress(progress(step, totals, previous));
+    status.setReplicationLag(
+        o.lag() == null
+            ? previous.getReplicationLag()
+            : o.lag().noReplicas() ? "no replicas" : Durations.format(o.lag().worst()));
+    status.setPlan(plan(o, previous));
+    status.setBackfill(backfillStatus(o, totals, previous));
+    status.setVerification(verificationStatus(o, previous));
+    status.setExpandedAt(
+        step instanceof Done d && Reasons.EXPANDED.equals(d.reason())
+                || previous.getExpandedAt() != null
+            ? Optional.ofNullable(previous.getExpandedAt())
+                .orElse(o.verificationTotal().map(v -> v.finishedAt().toString()).orElse(null))
+            : null);
+    status.setContractedAt(
+        o.recorded().values().stream()
+            .map(OperationRecord::contractedAt)
+            .filter(Objects::nonNull)
+            .max(java.util.Comparator.naturalOrder())
+            .map(Object::toString)
+            .orElse(previous.getContractedAt()));
+    return status;
+  }
+
+  private record Summary(
+      boolean ready, String readyReason, boolean progressing, String progressReason, String message) {}
+
+  private static Summary summarize(MigrationStep step) {
+    return switch (step) {
+      case Invalid i ->
+          new Summary(
+              false, Reasons.INVALID_SPEC, false, Reasons.INVALID_SPEC, String.join("; ", i.problems()));
+      case Unreachable u ->
+          new Summary(false, Reasons.DATABASE_UNREACHABLE, false, Reasons.DATABASE_UNREACHABLE, u.message());
+      case Expand e ->
+          active(Reasons.EXPANDING, "applying additive DDL for " + e.change().change().describe());
+      case StartJob j ->
+          active(
+              j.job().role().equals(MigrationJobs.BACKFILL) ? Reasons.BACKFILL_RUNNING : Reasons.VERIFYING,
+              "started Job " + j.job().name());
+      case AfterBackfill a -> active(Reasons.VERIFYING, "validating constraints after the backfill");
+      case Contract c -> active(Reasons.CONTRACTING, "dropping the old side of " + c.change().change().describe());
+      case RollBack r -> active(Reasons.ROLLING_BACK, "undoing expand: " + r.why());
+      case SyncPause p ->
+          new Summary(false, Reasons.PAUSED, !p.paused(), Reasons.PAUSED,
+              p.paused() ? "pausing: spec.paused is true" : "resuming: spec.paused is false");
+      case Wait w -> new Summary(false, w.reason(), !w.blocked(), w.reason(), w.message());
+      case Done d -> new Summary(d.ready(), d.reason(), false, d.reason(), d.message());
+      case Fail f -> new Summary(false, f.reason(), false, f.reason(), f.message());
+    };
+  }
+
+  private static Summary active(String reason, String message) {
+    return new Summary(false, reason, true, reason, message);
+  }
+
+  private static Optional<Condition> replication(MigrationObservation o, Long generation) {
+    if (o.lag() == null) {
+      return Optional.empty();
+    }
+    if (o.lag().noReplicas()) {
+      return Optional.of(
+          Conditions.of(
+              ConditionTypes.REPLICATION_HEALTHY, true, Reasons.NO_REPLICAS,
+              "no streaming replica is attached to the primary", generation));
+    }
+    boolean ok = o.lag().worst().compareTo(o.maxLag()) <= 0;
+    return Optional.of(
+        Conditions.of(
+            ConditionTypes.REPLICATION_HEALTHY,
+            ok,
+            ok ? Reasons.REPLICATION_WITHIN_LIMIT : Reasons.REPLICATION_LAGGING,
+            "worst lag %s (gate %s): %s"
+                .formatted(Durations.format(o.lag().worst()), Durations.format(o.maxLag()), o.lag().describe()),
+            generation));
+  }
+
+  private static Optional<Condition> backfill(MigrationObservation o, Long generation) {
+    if (o.backfillJob() == null) {
+      return Optional.empty();
+    }
+    long[] t = o.backfillTotals();
+    boolean finished =
+        !o.progress().isEmpty() && o.progress().stream().allMatch(p -> p.finished());
+    return switch (o.backfillJob().outcome()) {
+      case SUCCEEDED ->
+          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, true, Reasons.BACKFILL_SUCCEEDED,
+              "%d rows examined, %d updated".formatted(t[0], updated(o)), generation));
+      case FAILED ->
+          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, false, Reasons.BACKFILL_FAILED,
+              o.backfillJob().failure(), generation));
+      case RUNNING ->
+          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, false, Reasons.BACKFILL_RUNNING,
+              "%d of ~%d rows".formatted(t[0], t[1]), generation));
+      case ABSENT ->
+          finished
+              ? Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, true, Reasons.BACKFILL_SUCCEEDED,
+                  "%d rows examined, %d updated".formatted(t[0], updated(o)), generation))
+              : Optional.empty();
+    };
+  }
+
+  private static long updated(MigrationObservation o) {
+    return o.progress().stream().mapToLong(p -> p.rowsUpdated()).sum();
+  }
+
+  private static Optional<Condition> verified(MigrationObservation o, Long generation) {
+    if (o.verifyJob() != null && o.verifyJob().outcome() == JobOutcome.FAILED) {
+      return Optional.of(Conditions.of(ConditionTypes.VERIFIED, false, Reasons.VERIFICATION_FAILED,
+          o.verifyJob().failure(), generation));
+    }
+    return o.verificationTotal()
+        .map(v -> Conditions.of(
+            ConditionTypes.VERIFIED,
+            v.clean(),
+            v.clean() ? Reasons.VERIFICATION_PASSED : Reasons.VERIFICATION_MISMATCH,
+            "%d rows checked, %d missing, %d differing%s".formatted(
+                v.rowsChecked(), v.rowsMissing(), v.rowsDiffering(),
+                v.clean() ? "" : "; sample keys " + v.sampleKeys()),
+            generation));
+  }
+
+  private static Optional<Condition> carried(DatabaseMigrationStatus previous, String type) {
+    return Conditions.find(previous.getConditions(), type);
+  }
+
+  private static String progress(MigrationStep step, long[] totals, DatabaseMigrationStatus previous) {
+    if (totals[1] == 0) {
+      return step instanceof Done ? previous.getProgress() : null;
+    }
+    long percent = Math.min(100, totals[0] * 100 / Math.max(1, totals[1]));
+    return "%d%% (%d/%d)".formatted(percent, totals[0], totals[1]);
+  }
+
+  private static List<PlannedStatement> plan(MigrationObservation o, DatabaseMigrationStatus previous) {
+    if (o.desired().isEmpty()) {
+      return previous.getPlan();
+    }
+    var plan = new ArrayList<PlannedStatement>();
+    for (var d : o.desired()) {
+      if (d.change() != null) {
+        plan.addAll(d.change().plan(d.label()));
+      }
+    }
+    return plan.isEmpty() ? previous.getPlan() : plan;
+  }
+
+  private static BackfillStatus backfillStatus(
+      MigrationObservation o, long[] totals, DatabaseMigrationStatus previous) {
+    if (o.progress().isEmpty()) {
+      return previous.getBackfill();
+    }
+    long rate = o.progress().stream().mapToLong(p -> p.rowsPerSecond()).sum();
+    String throttled =
+        o.progress().stream().map(p -> p.throttled()).filter(Objects::nonNull).findFirst().orElse(null);
+    int batch = o.progress().stream().mapToInt(p -> p.batchSize()).max().orElse(0);
+    return new BackfillStatus(
+        o.backfillJob() == null ? null : o.backfillJob().name(),
+        totals[0], totals[1], updated(o), rate, batch, throttled);
+  }
+
+  private static VerificationStatus verificationStatus(
+      MigrationObservation o, DatabaseMigrationStatus previous) {
+    return o.verificationTotal()
+        .map(v -> new VerificationStatus(
+            v.job(), v.rowsChecked(), v.rowsMissing(), v.rowsDiffering(), v.sampleKeys(),
+            v.finishedAt().toString()))
+        .orElse(previous.getVerification());
+  }
+}

@@ -1,0 +1,103 @@
+package dev.dovetail.migration;
+
+import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.api.v1alpha1.Identifiers;
+import dev.dovetail.api.v1alpha1.Operation;
+import dev.dovetail.api.v1alpha1.RenameColumn;
+import dev.dovetail.postgres.change.ChangeResolver;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Checks what can be checked from the spec alone. The CRD schema refuses most of this at apply
+ * time; the operator checks again because not every API server enforces CEL rules and because a
+ * wrong identifier must never reach SQL. Every message starts with the field it is about.
+ */
+public final class MigrationValidator {
+  private MigrationValidator() {}
+
+  public static List<String> validate(DatabaseMigrationSpec spec) {
+    var problems = new ArrayList<String>();
+    if (spec == null) {
+      return List.of("spec: missing");
+    }
+    if (spec.getDatabase() == null
+        || spec.getDatabase().getSecretRef() == null
+        || blank(spec.getDatabase().getSecretRef().getName())) {
+      problems.add("spec.database.secretRef.name: required (the Secret holding the database URI)");
+    }
+    if (spec.getPhase() == null) {
+      problems.add("spec.phase: required, one of Expand, Contract, Abandon");
+    }
+    List<Operation> ops = spec.getOperations() == null ? List.of() : spec.getOperations();
+    if (ops.isEmpty()) {
+      problems.add("spec.operations: at least one operation is required");
+    }
+    var ids = new HashSet<String>();
+    for (int i = 0; i < ops.size(); i++) {
+      String field = "spec.operations[" + i + "]";
+      Operation op = ops.get(i);
+      if (op == null || op.kind() == null) {
+        problems.add(field + ": sets no known operation kind (known: renameColumn)");
+        continue;
+      }
+      int before = problems.size();
+      renameColumn(op.getRenameColumn(), field + ".renameColumn", problems);
+      if (problems.size() == before && !ids.add(ChangeResolver.idOf(op))) {
+        problems.add(field + ": repeats an earlier operation");
+      }
+    }
+    duration(spec.getGates().getMaxReplicationLag(), "spec.gates.maxReplicationLag", problems);
+    duration(spec.getGates().getMinExpandDuration(), "spec.gates.minExpandDuration", problems);
+    duration(spec.getBackfill().getTargetBatchDuration(), "spec.backfill.targetBatchDuration", problems);
+    duration(spec.getBackfill().getPauseBetweenBatches(), "spec.backfill.pauseBetweenBatches", problems);
+    duration(spec.getDdl().getLockTimeout(), "spec.ddl.lockTimeout", problems);
+    duration(spec.getDdl().getStatementTimeout(), "spec.ddl.statementTimeout", problems);
+    if (spec.getBackfill().getInitialBatchSize() < 1 || spec.getBackfill().getMaxBatchSize() < 1) {
+      problems.add("spec.backfill: batch sizes must be at least 1");
+    } else if (spec.getBackfill().getInitialBatchSize() > spec.getBackfill().getMaxBatchSize()) {
+      problems.add("spec.backfill.initialBatchSize: must not exceed maxBatchSize");
+    }
+    if (spec.getDdl().getMaxAttempts() < 1) {
+      problems.add("spec.ddl.maxAttempts: must be at least 1");
+    }
+    return problems;
+  }
+
+  private static void renameColumn(RenameColumn rc, String field, List<String> problems) {
+    identifier(rc.getSchema(), field + ".schema", problems);
+    identifier(rc.getTable(), field + ".table", problems);
+    identifier(rc.getFrom(), field + ".from", problems);
+    identifier(rc.getTo(), field + ".to", problems);
+    if (rc.getFrom() != null && rc.getFrom().equals(rc.getTo())) {
+      problems.add(field + ".to: must differ from from");
+    }
+  }
+
+  private static void identifier(String value, String field, List<String> problems) {
+    if (value == null || value.isEmpty()) {
+      problems.add(field + ": required");
+    } else if (!value.matches(Identifiers.PATTERN)) {
+      problems.add(
+          field
+              + ": '"
+              + value
+              + "' is not a valid identifier (a letter or _, then letters, digits, _ or $; at most"
+              + " 63 characters)");
+    }
+  }
+
+  private static void duration(String value, String field, List<String> problems) {
+    try {
+      Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
