@@ -17,8 +17,7 @@ public class DovetailProducers {
           Duration deadline,
       @ConfigProperty(name = "dovetail.worker.ttl-after-finished", defaultValue = "P1D")
           Duration ttl,
-      @ConfigProperty(name = "dovetail.recheck-interval", defaultValue = "PT2S")
-          Duration recheck) {
+      @ConfigProperty(name = "dovetail.recheck-interval", defaultValue = "PT2S") Duration recheck) {
     return new DovetailConfig(workerImage, backoffLimit, deadline, ttl, recheck);
   }
 }

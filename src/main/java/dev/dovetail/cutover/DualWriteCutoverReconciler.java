@@ -37,7 +37,8 @@ public class DualWriteCutoverReconciler implements Reconciler<DualWriteCutover> 
         Conditions.merge(
             previous.getConditions(),
             List.of(
-                Conditions.of(ConditionTypes.READY, false, REASON_NOT_AVAILABLE, message, generation),
+                Conditions.of(
+                    ConditionTypes.READY, false, REASON_NOT_AVAILABLE, message, generation),
                 Conditions.of(
                     ConditionTypes.PROGRESSING, false, REASON_NOT_AVAILABLE, message, generation)),
             Instant.now()));

@@ -14,7 +14,8 @@ public final class SecretKeys {
    * @param field the spec field that names the Secret, for messages (e.g. spec.database.secretRef)
    * @throws IllegalStateException when the Secret or the key is missing
    */
-  public static String read(KubernetesClient client, String namespace, SecretKeyRef ref, String field) {
+  public static String read(
+      KubernetesClient client, String namespace, SecretKeyRef ref, String field) {
     Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
     if (secret == null) {
       throw new IllegalStateException(
@@ -22,13 +23,13 @@ public final class SecretKeys {
     }
     String key = ref.getKey() == null ? "uri" : ref.getKey();
     if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8)
+      return new String(
+              Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8)
           .trim();
     }
     if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
       return secret.getStringData().get(key).trim();
     }
-    throw new IllegalStateException(
-        field + ": Secret " + ref.getName() + " has no key " + key);
+    throw new IllegalStateException(field + ": Secret " + ref.getName() + " has no key " + key);
   }
 }

@@ -81,8 +81,7 @@ public class DatabaseMigrationReconciler
     return clock.instant();
   }
 
-  private static java.util.function.Function<String, Job> jobs(
-      Context<DatabaseMigration> context) {
+  private static java.util.function.Function<String, Job> jobs(Context<DatabaseMigration> context) {
     var byName = new java.util.HashMap<String, Job>();
     context.getSecondaryResources(Job.class).forEach(j -> byName.put(j.getMetadata().getName(), j));
     return byName::get;

@@ -34,6 +34,7 @@ import org.jboss.logging.Logger;
  */
 final class MigrationActor {
   private static final Logger LOG = Logger.getLogger(MigrationActor.class);
+
   /** VALIDATE CONSTRAINT scans the table but lets reads and writes through; give it time. */
   private static final Duration VALIDATE_STATEMENT_TIMEOUT = Duration.ofHours(6);
 
@@ -45,21 +46,24 @@ final class MigrationActor {
     this.config = config;
   }
 
-  MigrationStep act(
-      MigrationStep step, DatabaseMigration m, Connection db, MigrationObservation o)
+  MigrationStep act(MigrationStep step, DatabaseMigration m, Connection db, MigrationObservation o)
       throws SQLException {
     String key = MigrationJobs.migrationKey(m);
     try {
-      switch (step) {
-        case Expand e -> expand(e.change(), m, db, key);
-        case StartJob s -> startJob(s.job(), m, o.desired());
-        case AfterBackfill a -> afterBackfill(a.changes(), m, db, key);
-        case Contract c -> contract(c.change(), m, db, key);
-        case RollBack r -> rollBack(r, m, db, key);
-        case SyncPause p -> Bookkeeping.setPaused(db, key, p.paused());
-        case Done d when Reasons.ABANDONED.equals(d.reason()) || "Abandoned".equals(d.phase()) ->
-            forgetIfInstalled(db, key, o);
-        default -> {}
+      if (step instanceof Expand e) {
+        expand(e.change(), m, db, key);
+      } else if (step instanceof StartJob s) {
+        startJob(s.job(), m, o.desired());
+      } else if (step instanceof AfterBackfill a) {
+        afterBackfill(a.changes(), m, db, key);
+      } else if (step instanceof Contract c) {
+        contract(c.change(), m, db, key);
+      } else if (step instanceof RollBack r) {
+        rollBack(r, m, db, key);
+      } else if (step instanceof SyncPause p) {
+        Bookkeeping.setPaused(db, key, p.paused());
+      } else if (step instanceof Done d && "Abandoned".equals(d.phase())) {
+        forgetIfInstalled(db, key, o);
       }
       return step;
     } catch (LockBusyException e) {
@@ -132,10 +136,18 @@ final class MigrationActor {
   private void startJob(JobView job, DatabaseMigration m, List<DesiredChange> desired) {
     var jobs = client.batch().v1().jobs().inNamespace(m.getMetadata().getNamespace());
     // A changed spec means a new hash: stop the Job of the old spec so two workers never run.
-    jobs.withLabels(Labels.forChild(m.getMetadata().getName(), job.role())).list().getItems().stream()
+    jobs
+        .withLabels(Labels.forChild(m.getMetadata().getName(), job.role()))
+        .list()
+        .getItems()
+        .stream()
         .filter(j -> !j.getMetadata().getName().equals(job.name()))
-        .forEach(j -> jobs.resource(j).withPropagationPolicy(
-            io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+        .forEach(
+            j ->
+                jobs.resource(j)
+                    .withPropagationPolicy(
+                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                    .delete());
     try {
       jobs.resource(MigrationJobs.build(m, job, desired, config)).create();
       LOG.infof("%s: started Job %s", MigrationJobs.migrationKey(m), job.name());
@@ -158,7 +170,9 @@ final class MigrationActor {
   private static DdlRunner ddl(DdlSettings settings, Duration statementTimeout) {
     return new DdlRunner(
         Durations.parse(settings.getLockTimeout()),
-        statementTimeout != null ? statementTimeout : Durations.parse(settings.getStatementTimeout()),
+        statementTimeout != null
+            ? statementTimeout
+            : Durations.parse(settings.getStatementTimeout()),
         settings.getMaxAttempts());
   }
 }

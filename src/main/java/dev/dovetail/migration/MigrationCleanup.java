@@ -15,9 +15,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Deleting a DatabaseMigration is a revert of the commit that added it: whatever it expanded and
- * did not contract is undone, exactly as with {@code phase: Abandon}. Contracted changes stay.
- * When the database can no longer be reached (its Secret is gone too), the resource is let go with
- * a Warning Event naming what may be left behind, rather than blocking deletion forever.
+ * did not contract is undone, exactly as with {@code phase: Abandon}. Contracted changes stay. When
+ * the database can no longer be reached (its Secret is gone too), the resource is let go with a
+ * Warning Event naming what may be left behind, rather than blocking deletion forever.
  */
 final class MigrationCleanup {
   private static final Logger LOG = Logger.getLogger(MigrationCleanup.class);

@@ -31,7 +31,9 @@ final class MigrationDatabase implements AutoCloseable {
     try {
       uri =
           SecretKeys.read(
-              client, m.getMetadata().getNamespace(), spec.getDatabase().getSecretRef(),
+              client,
+              m.getMetadata().getNamespace(),
+              spec.getDatabase().getSecretRef(),
               "spec.database.secretRef");
     } catch (IllegalStateException e) {
       return new MigrationDatabase(null, e.getMessage());
@@ -41,14 +43,14 @@ final class MigrationDatabase implements AutoCloseable {
       parsed = PgUri.parse(uri);
     } catch (IllegalArgumentException e) {
       return new MigrationDatabase(
-          null, "spec.database.secretRef: the Secret's value is not a PostgreSQL URI: " + e.getMessage());
+          null,
+          "spec.database.secretRef: the Secret's value is not a PostgreSQL URI: " + e.getMessage());
     }
     try {
       return new MigrationDatabase(parsed.connect(APPLICATION_NAME), null);
     } catch (SQLException e) {
       return new MigrationDatabase(
-          null,
-          "spec.database: cannot connect to " + parsed.redacted() + ": " + e.getMessage());
+          null, "spec.database: cannot connect to " + parsed.redacted() + ": " + e.getMessage());
     }
   }
 

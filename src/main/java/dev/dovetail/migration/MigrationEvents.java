@@ -37,7 +37,8 @@ final class MigrationEvents {
     var previous = m.getStatus();
     String before = previous == null ? null : reason(previous);
     String after = reason(next);
-    boolean phaseChanged = previous == null || !Objects.equals(previous.getPhase(), next.getPhase());
+    boolean phaseChanged =
+        previous == null || !Objects.equals(previous.getPhase(), next.getPhase());
     if (!phaseChanged && Objects.equals(before, after)) {
       return;
     }

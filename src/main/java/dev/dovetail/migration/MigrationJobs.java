@@ -42,7 +42,8 @@ final class MigrationJobs {
   /** A new backfill means a new verification. */
   static String verifyHash(List<DesiredChange> desired, String backfillJob) {
     return SpecHash.of(
-        Map.of("operations", desired.stream().map(DesiredChange::id).toList(), "after", backfillJob));
+        Map.of(
+            "operations", desired.stream().map(DesiredChange::id).toList(), "after", backfillJob));
   }
 
   static String name(DatabaseMigration m, String role, String hash) {

@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param unreachable why the database could not be read, naming the field; null when it was
  * @param problems spec and catalog problems, each naming its field; nothing runs while non-empty
  * @param recorded what the database's bookkeeping says this migration did, by operation id
- * @param rollbackable recorded, not contracted operations, rebuilt so they can be undone; an
- *     empty Optional when their table no longer exists
+ * @param rollbackable recorded, not contracted operations, rebuilt so they can be undone; an empty
+ *     Optional when their table no longer exists
  * @param lag null when not measured this pass
  */
 public record MigrationObservation(

@@ -67,10 +67,21 @@ final class MigrationObserver {
     }
     if (!resolution.problems().isEmpty()) {
       return new MigrationObservation(
-          now, null, resolution.problems(), desired, recorded, rollbackable, null,
+          now,
+          null,
+          resolution.problems(),
+          desired,
+          recorded,
+          rollbackable,
+          null,
           Durations.parse(spec.getGates().getMaxReplicationLag()),
           Durations.parse(spec.getGates().getMinExpandDuration()),
-          installed, false, null, null, List.of(), List.of());
+          installed,
+          false,
+          null,
+          null,
+          List.of(),
+          List.of());
     }
     String backfillHash = MigrationJobs.backfillHash(spec, desired);
     JobView backfill = view(m, MigrationJobs.BACKFILL, backfillHash, jobs);
@@ -99,7 +110,9 @@ final class MigrationObserver {
         installed && Bookkeeping.paused(connection, key),
         backfill,
         verify,
-        installed ? onlyDesired(Bookkeeping.backfillProgress(connection, key), desiredIds) : List.of(),
+        installed
+            ? onlyDesired(Bookkeeping.backfillProgress(connection, key), desiredIds)
+            : List.of(),
         verification);
   }
 
@@ -118,6 +131,10 @@ final class MigrationObserver {
     Job job = jobs.apply(name);
     JobOutcome outcome = JobOutcome.of(job);
     return new JobView(
-        role, name, hash, outcome, outcome == JobOutcome.FAILED ? JobOutcome.failureMessage(job) : null);
+        role,
+        name,
+        hash,
+        outcome,
+        outcome == JobOutcome.FAILED ? JobOutcome.failureMessage(job) : null);
   }
 }

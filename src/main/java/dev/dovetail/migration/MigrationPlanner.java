@@ -4,6 +4,7 @@ import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.MigrationStep.AfterBackfill;
 import dev.dovetail.migration.MigrationStep.Contract;
 import dev.dovetail.migration.MigrationStep.Done;
@@ -13,9 +14,7 @@ import dev.dovetail.migration.MigrationStep.Invalid;
 import dev.dovetail.migration.MigrationStep.RollBack;
 import dev.dovetail.migration.MigrationStep.StartJob;
 import dev.dovetail.migration.MigrationStep.SyncPause;
-import dev.dovetail.migration.MigrationStep.Unreachable;
 import dev.dovetail.migration.MigrationStep.Wait;
-import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.change.DesiredChange;
 import java.time.Duration;
@@ -26,10 +25,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides the next step from the spec and the observation. Pure: no I/O, no clock (the
- * observation carries {@code now}). Order matters and reads as the migration's life: rollback of
- * what is no longer wanted (never gated), then the forward path expand → backfill → validate →
- * verify → Expanded, then the contract gates and contract.
+ * Decides the next step from the spec and the observation. Pure: no I/O, no clock (the observation
+ * carries {@code now}). Order matters and reads as the migration's life: rollback of what is no
+ * longer wanted (never gated), then the forward path expand → backfill → validate → verify →
+ * Expanded, then the contract gates and contract.
  */
 public final class MigrationPlanner {
   static final Duration JOB_RECHECK = Duration.ofSeconds(2);
@@ -54,14 +53,17 @@ public final class MigrationPlanner {
     return forward(spec, o);
   }
 
-  private static Optional<MigrationStep> rollback(DatabaseMigrationSpec spec, MigrationObservation o) {
+  private static Optional<MigrationStep> rollback(
+      DatabaseMigrationSpec spec, MigrationObservation o) {
     var desiredIds = o.desired().stream().map(DesiredChange::id).toList();
     boolean abandon = spec.getPhase() == MigrationPhase.Abandon;
     // Undo in reverse order of expansion: later operations may build on earlier ones.
     return o.recorded().values().stream()
         .filter(r -> !"contracted".equals(r.state()))
         .filter(r -> abandon || !desiredIds.contains(r.operationId()))
-        .max(Comparator.comparing(OperationRecord::expandedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .max(
+            Comparator.comparing(
+                OperationRecord::expandedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
         .map(
             r ->
                 new RollBack(
@@ -167,7 +169,10 @@ public final class MigrationPlanner {
           Reasons.VERIFICATION_MISMATCH,
           "%d of %d rows differ between old and new columns (%d still missing); sample keys %s"
               .formatted(
-                  v.rowsMissing() + v.rowsDiffering(), v.rowsChecked(), v.rowsMissing(), v.sampleKeys()));
+                  v.rowsMissing() + v.rowsDiffering(),
+                  v.rowsChecked(),
+                  v.rowsMissing(),
+                  v.sampleKeys()));
     }
     if (spec.getPhase() == MigrationPhase.Expand) {
       return new Done(
@@ -200,7 +205,8 @@ public final class MigrationPlanner {
   }
 
   /** Null when the Job succeeded; otherwise the step that starts it, waits for it or reports it. */
-  private static MigrationStep job(JobView job, String running, String failed, MigrationObservation o) {
+  private static MigrationStep job(
+      JobView job, String running, String failed, MigrationObservation o) {
     return switch (job.outcome()) {
       case SUCCEEDED -> null;
       case ABSENT -> new StartJob(job);

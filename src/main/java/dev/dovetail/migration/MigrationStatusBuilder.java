@@ -38,8 +38,7 @@ final class MigrationStatusBuilder {
 
   static DatabaseMigrationStatus build(
       DatabaseMigration m, MigrationObservation o, MigrationStep step) {
-    var previous =
-        m.getStatus() == null ? new DatabaseMigrationStatus() : m.getStatus();
+    var previous = m.getStatus() == null ? new DatabaseMigrationStatus() : m.getStatus();
     Long generation = m.getMetadata().getGeneration();
     var status = new DatabaseMigrationStatus();
     status.setObservedGeneration(generation);
@@ -51,14 +50,16 @@ final class MigrationStatusBuilder {
     desired.add(
         Conditions.of(
             ConditionTypes.PROGRESSING, s.progressing, s.progressReason, s.message, generation));
-    replication(o, generation).or(() -> carried(previous, ConditionTypes.REPLICATION_HEALTHY))
+    replication(o, generation)
+        .or(() -> carried(previous, ConditionTypes.REPLICATION_HEALTHY))
         .ifPresent(desired::add);
-    backfill(o, generation).or(() -> carried(previous, ConditionTypes.BACKFILL_COMPLETE))
+    backfill(o, generation)
+        .or(() -> carried(previous, ConditionTypes.BACKFILL_COMPLETE))
         .ifPresent(desired::add);
-    verified(o, generation).or(() -> carried(previous, ConditionTypes.VERIFIED))
+    verified(o, generation)
+        .or(() -> carried(previous, ConditionTypes.VERIFIED))
         .ifPresent(desired::add);
-    status.setConditions(
-        Conditions.merge(previous.getConditions(), desired, o.now()));
+    status.setConditions(Conditions.merge(previous.getConditions(), desired, o.now()));
 
     long[] totals = o.backfillTotals();
     status.setProgress(progress(step, totals, previous));
@@ -86,31 +87,62 @@ final class MigrationStatusBuilder {
   }
 
   private record Summary(
-      boolean ready, String readyReason, boolean progressing, String progressReason, String message) {}
+      boolean ready,
+      String readyReason,
+      boolean progressing,
+      String progressReason,
+      String message) {}
 
   private static Summary summarize(MigrationStep step) {
-    return switch (step) {
-      case Invalid i ->
-          new Summary(
-              false, Reasons.INVALID_SPEC, false, Reasons.INVALID_SPEC, String.join("; ", i.problems()));
-      case Unreachable u ->
-          new Summary(false, Reasons.DATABASE_UNREACHABLE, false, Reasons.DATABASE_UNREACHABLE, u.message());
-      case Expand e ->
-          active(Reasons.EXPANDING, "applying additive DDL for " + e.change().change().describe());
-      case StartJob j ->
-          active(
-              j.job().role().equals(MigrationJobs.BACKFILL) ? Reasons.BACKFILL_RUNNING : Reasons.VERIFYING,
-              "started Job " + j.job().name());
-      case AfterBackfill a -> active(Reasons.VERIFYING, "validating constraints after the backfill");
-      case Contract c -> active(Reasons.CONTRACTING, "dropping the old side of " + c.change().change().describe());
-      case RollBack r -> active(Reasons.ROLLING_BACK, "undoing expand: " + r.why());
-      case SyncPause p ->
-          new Summary(false, Reasons.PAUSED, !p.paused(), Reasons.PAUSED,
-              p.paused() ? "pausing: spec.paused is true" : "resuming: spec.paused is false");
-      case Wait w -> new Summary(false, w.reason(), !w.blocked(), w.reason(), w.message());
-      case Done d -> new Summary(d.ready(), d.reason(), false, d.reason(), d.message());
-      case Fail f -> new Summary(false, f.reason(), false, f.reason(), f.message());
-    };
+    if (step instanceof Invalid i) {
+      return new Summary(
+          false,
+          Reasons.INVALID_SPEC,
+          false,
+          Reasons.INVALID_SPEC,
+          String.join("; ", i.problems()));
+    }
+    if (step instanceof Unreachable u) {
+      return new Summary(
+          false, Reasons.DATABASE_UNREACHABLE, false, Reasons.DATABASE_UNREACHABLE, u.message());
+    }
+    if (step instanceof Expand e) {
+      return active(
+          Reasons.EXPANDING, "applying additive DDL for " + e.change().change().describe());
+    }
+    if (step instanceof StartJob j) {
+      return active(
+          j.job().role().equals(MigrationJobs.BACKFILL)
+              ? Reasons.BACKFILL_RUNNING
+              : Reasons.VERIFYING,
+          "started Job " + j.job().name());
+    }
+    if (step instanceof AfterBackfill) {
+      return active(Reasons.VERIFYING, "validating constraints after the backfill");
+    }
+    if (step instanceof Contract c) {
+      return active(
+          Reasons.CONTRACTING, "dropping the old side of " + c.change().change().describe());
+    }
+    if (step instanceof RollBack r) {
+      return active(Reasons.ROLLING_BACK, "undoing expand: " + r.why());
+    }
+    if (step instanceof SyncPause p) {
+      return new Summary(
+          false,
+          Reasons.PAUSED,
+          !p.paused(),
+          Reasons.PAUSED,
+          p.paused() ? "pausing: spec.paused is true" : "resuming: spec.paused is false");
+    }
+    if (step instanceof Wait w) {
+      return new Summary(false, w.reason(), !w.blocked(), w.reason(), w.message());
+    }
+    if (step instanceof Done d) {
+      return new Summary(d.ready(), d.reason(), false, d.reason(), d.message());
+    }
+    var f = (Fail) step;
+    return new Summary(false, f.reason(), false, f.reason(), f.message());
   }
 
   private static Summary active(String reason, String message) {
@@ -124,8 +156,11 @@ final class MigrationStatusBuilder {
     if (o.lag().noReplicas()) {
       return Optional.of(
           Conditions.of(
-              ConditionTypes.REPLICATION_HEALTHY, true, Reasons.NO_REPLICAS,
-              "no streaming replica is attached to the primary", generation));
+              ConditionTypes.REPLICATION_HEALTHY,
+              true,
+              Reasons.NO_REPLICAS,
+              "no streaming replica is attached to the primary",
+              generation));
     }
     boolean ok = o.lag().worst().compareTo(o.maxLag()) <= 0;
     return Optional.of(
@@ -134,7 +169,10 @@ final class MigrationStatusBuilder {
             ok,
             ok ? Reasons.REPLICATION_WITHIN_LIMIT : Reasons.REPLICATION_LAGGING,
             "worst lag %s (gate %s): %s"
-                .formatted(Durations.format(o.lag().worst()), Durations.format(o.maxLag()), o.lag().describe()),
+                .formatted(
+                    Durations.format(o.lag().worst()),
+                    Durations.format(o.maxLag()),
+                    o.lag().describe()),
             generation));
   }
 
@@ -143,22 +181,41 @@ final class MigrationStatusBuilder {
       return Optional.empty();
     }
     long[] t = o.backfillTotals();
-    boolean finished =
-        !o.progress().isEmpty() && o.progress().stream().allMatch(p -> p.finished());
+    boolean finished = !o.progress().isEmpty() && o.progress().stream().allMatch(p -> p.finished());
     return switch (o.backfillJob().outcome()) {
       case SUCCEEDED ->
-          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, true, Reasons.BACKFILL_SUCCEEDED,
-              "%d rows examined, %d updated".formatted(t[0], updated(o)), generation));
+          Optional.of(
+              Conditions.of(
+                  ConditionTypes.BACKFILL_COMPLETE,
+                  true,
+                  Reasons.BACKFILL_SUCCEEDED,
+                  "%d rows examined, %d updated".formatted(t[0], updated(o)),
+                  generation));
       case FAILED ->
-          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, false, Reasons.BACKFILL_FAILED,
-              o.backfillJob().failure(), generation));
+          Optional.of(
+              Conditions.of(
+                  ConditionTypes.BACKFILL_COMPLETE,
+                  false,
+                  Reasons.BACKFILL_FAILED,
+                  o.backfillJob().failure(),
+                  generation));
       case RUNNING ->
-          Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, false, Reasons.BACKFILL_RUNNING,
-              "%d of ~%d rows".formatted(t[0], t[1]), generation));
+          Optional.of(
+              Conditions.of(
+                  ConditionTypes.BACKFILL_COMPLETE,
+                  false,
+                  Reasons.BACKFILL_RUNNING,
+                  "%d of ~%d rows".formatted(t[0], t[1]),
+                  generation));
       case ABSENT ->
           finished
-              ? Optional.of(Conditions.of(ConditionTypes.BACKFILL_COMPLETE, true, Reasons.BACKFILL_SUCCEEDED,
-                  "%d rows examined, %d updated".formatted(t[0], updated(o)), generation))
+              ? Optional.of(
+                  Conditions.of(
+                      ConditionTypes.BACKFILL_COMPLETE,
+                      true,
+                      Reasons.BACKFILL_SUCCEEDED,
+                      "%d rows examined, %d updated".formatted(t[0], updated(o)),
+                      generation))
               : Optional.empty();
     };
   }
@@ -169,25 +226,36 @@ final class MigrationStatusBuilder {
 
   private static Optional<Condition> verified(MigrationObservation o, Long generation) {
     if (o.verifyJob() != null && o.verifyJob().outcome() == JobOutcome.FAILED) {
-      return Optional.of(Conditions.of(ConditionTypes.VERIFIED, false, Reasons.VERIFICATION_FAILED,
-          o.verifyJob().failure(), generation));
+      return Optional.of(
+          Conditions.of(
+              ConditionTypes.VERIFIED,
+              false,
+              Reasons.VERIFICATION_FAILED,
+              o.verifyJob().failure(),
+              generation));
     }
     return o.verificationTotal()
-        .map(v -> Conditions.of(
-            ConditionTypes.VERIFIED,
-            v.clean(),
-            v.clean() ? Reasons.VERIFICATION_PASSED : Reasons.VERIFICATION_MISMATCH,
-            "%d rows checked, %d missing, %d differing%s".formatted(
-                v.rowsChecked(), v.rowsMissing(), v.rowsDiffering(),
-                v.clean() ? "" : "; sample keys " + v.sampleKeys()),
-            generation));
+        .map(
+            v ->
+                Conditions.of(
+                    ConditionTypes.VERIFIED,
+                    v.clean(),
+                    v.clean() ? Reasons.VERIFICATION_PASSED : Reasons.VERIFICATION_MISMATCH,
+                    "%d rows checked, %d missing, %d differing%s"
+                        .formatted(
+                            v.rowsChecked(),
+                            v.rowsMissing(),
+                            v.rowsDiffering(),
+                            v.clean() ? "" : "; sample keys " + v.sampleKeys()),
+                    generation));
   }
 
   private static Optional<Condition> carried(DatabaseMigrationStatus previous, String type) {
     return Conditions.find(previous.getConditions(), type);
   }
 
-  private static String progress(MigrationStep step, long[] totals, DatabaseMigrationStatus previous) {
+  private static String progress(
+      MigrationStep step, long[] totals, DatabaseMigrationStatus previous) {
     if (totals[1] == 0) {
       return step instanceof Done ? previous.getProgress() : null;
     }
@@ -195,7 +263,8 @@ final class MigrationStatusBuilder {
     return "%d%% (%d/%d)".formatted(percent, totals[0], totals[1]);
   }
 
-  private static List<PlannedStatement> plan(MigrationObservation o, DatabaseMigrationStatus previous) {
+  private static List<PlannedStatement> plan(
+      MigrationObservation o, DatabaseMigrationStatus previous) {
     if (o.desired().isEmpty()) {
       return previous.getPlan();
     }
@@ -215,19 +284,34 @@ final class MigrationStatusBuilder {
     }
     long rate = o.progress().stream().mapToLong(p -> p.rowsPerSecond()).sum();
     String throttled =
-        o.progress().stream().map(p -> p.throttled()).filter(Objects::nonNull).findFirst().orElse(null);
+        o.progress().stream()
+            .map(p -> p.throttled())
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
     int batch = o.progress().stream().mapToInt(p -> p.batchSize()).max().orElse(0);
     return new BackfillStatus(
         o.backfillJob() == null ? null : o.backfillJob().name(),
-        totals[0], totals[1], updated(o), rate, batch, throttled);
+        totals[0],
+        totals[1],
+        updated(o),
+        rate,
+        batch,
+        throttled);
   }
 
   private static VerificationStatus verificationStatus(
       MigrationObservation o, DatabaseMigrationStatus previous) {
     return o.verificationTotal()
-        .map(v -> new VerificationStatus(
-            v.job(), v.rowsChecked(), v.rowsMissing(), v.rowsDiffering(), v.sampleKeys(),
-            v.finishedAt().toString()))
+        .map(
+            v ->
+                new VerificationStatus(
+                    v.job(),
+                    v.rowsChecked(),
+                    v.rowsMissing(),
+                    v.rowsDiffering(),
+                    v.sampleKeys(),
+                    v.finishedAt().toString()))
         .orElse(previous.getVerification());
   }
 }

@@ -51,8 +51,10 @@ public final class MigrationValidator {
     }
     duration(spec.getGates().getMaxReplicationLag(), "spec.gates.maxReplicationLag", problems);
     duration(spec.getGates().getMinExpandDuration(), "spec.gates.minExpandDuration", problems);
-    duration(spec.getBackfill().getTargetBatchDuration(), "spec.backfill.targetBatchDuration", problems);
-    duration(spec.getBackfill().getPauseBetweenBatches(), "spec.backfill.pauseBetweenBatches", problems);
+    duration(
+        spec.getBackfill().getTargetBatchDuration(), "spec.backfill.targetBatchDuration", problems);
+    duration(
+        spec.getBackfill().getPauseBetweenBatches(), "spec.backfill.pauseBetweenBatches", problems);
     duration(spec.getDdl().getLockTimeout(), "spec.ddl.lockTimeout", problems);
     duration(spec.getDdl().getStatementTimeout(), "spec.ddl.statementTimeout", problems);
     if (spec.getBackfill().getInitialBatchSize() < 1 || spec.getBackfill().getMaxBatchSize() < 1) {

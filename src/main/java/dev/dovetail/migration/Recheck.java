@@ -21,12 +21,16 @@ final class Recheck {
     if (step.acts()) {
       return IMMEDIATELY;
     }
-    return switch (step) {
-      case Wait w -> min(w.recheck(), config.recheckInterval());
-      case Done d -> IDLE;
-      case Invalid i -> null; // only a spec change can help
-      default -> config.recheckInterval();
-    };
+    if (step instanceof Wait w) {
+      return min(w.recheck(), config.recheckInterval());
+    }
+    if (step instanceof Done) {
+      return IDLE;
+    }
+    if (step instanceof Invalid) {
+      return null; // only a spec change can help
+    }
+    return config.recheckInterval();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -15,12 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An application version running against {@code users}: INSERT, UPDATE and SELECT on one column
  * name, as fast as one connection allows with a small think time. Every failed statement is
- * recorded with its message; nothing is retried or hidden. The values it wrote last are kept per
- * id so that a test can prove none was lost.
+ * recorded with its message; nothing is retried or hidden. The values it wrote last are kept per id
+ * so that a test can prove none was lost.
  *
  * <p>Updates touch only the pre-existing ids in [1, existingRows] of one parity, so two workloads
- * with different parities never update the same row and every row has one well-defined last
- * writer.
+ * with different parities never update the same row and every row has one well-defined last writer.
  */
 public final class AppWorkload implements AutoCloseable {
   private final String name;

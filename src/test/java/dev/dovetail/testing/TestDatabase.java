@@ -63,6 +63,18 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Runs a query returning one string. */
+  public String queryString(String sql) {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try (Connection c = TestPostgres.connect(serverUri);

@@ -7,8 +7,8 @@ import java.util.HexFormat;
 
 /**
  * Operation identities: 10 hex characters of SHA-256 over the kind and its fields. They name the
- * operator's triggers and functions and key the bookkeeping rows, so they must never change for
- * the same spec.
+ * operator's triggers and functions and key the bookkeeping rows, so they must never change for the
+ * same spec.
  */
 final class ChangeIds {
   private ChangeIds() {}

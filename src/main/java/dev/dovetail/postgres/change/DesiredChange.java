@@ -10,7 +10,8 @@ package dev.dovetail.postgres.change;
  *     after it left the spec
  * @param change null when the catalog no longer allows building it (contracted)
  */
-public record DesiredChange(int index, String id, String kind, String specJson, SchemaChange change) {
+public record DesiredChange(
+    int index, String id, String kind, String specJson, SchemaChange change) {
   public String label() {
     return index + ":" + kind;
   }

@@ -7,7 +7,8 @@ final class Locks {
   static final String CREATE_TRIGGER = "SHARE ROW EXCLUSIVE: brief";
   static final String DROP_TRIGGER = "ACCESS EXCLUSIVE: brief";
   static final String ADD_NOT_VALID = "ACCESS EXCLUSIVE, no scan (NOT VALID): brief";
-  static final String VALIDATE = "SHARE UPDATE EXCLUSIVE: reads and writes continue during the scan";
+  static final String VALIDATE =
+      "SHARE UPDATE EXCLUSIVE: reads and writes continue during the scan";
   static final String SET_NOT_NULL = "ACCESS EXCLUSIVE, no scan (validated CHECK proves it): brief";
   static final String SET_DEFAULT = "ACCESS EXCLUSIVE, catalog only: brief";
   static final String DROP_COLUMN = "ACCESS EXCLUSIVE, catalog only: brief";

@@ -32,12 +32,15 @@ public final class RenameColumnChange implements SchemaChange {
     this.spec = spec;
     this.table = table;
     this.oldColumn = oldColumn;
-    this.id = ChangeIds.of("renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
+    this.id =
+        ChangeIds.of(
+            "renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
   }
 
   /** The identity of a renameColumn spec, computable without the catalog. */
   public static String idOf(RenameColumn spec) {
-    return ChangeIds.of("renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
+    return ChangeIds.of(
+        "renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
   }
 
   @Override
@@ -204,7 +207,10 @@ public final class RenameColumnChange implements SchemaChange {
                         "backfill",
                         "UPDATE %s SET %s WHERE <next keyset batch of %s> AND %s"
                             .formatted(
-                                lockedTable(), b.assignment(), b.keyColumn(), b.outOfSyncPredicate()),
+                                lockedTable(),
+                                b.assignment(),
+                                b.keyColumn(),
+                                b.outOfSyncPredicate()),
                         Locks.BACKFILL)));
     for (String sql : afterBackfillStatements()) {
       plan.add(new PlannedStatement(label, "validate", sql, Locks.VALIDATE));

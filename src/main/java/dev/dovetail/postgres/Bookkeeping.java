@@ -1,0 +1,320 @@
+package dev.dovetail.postgres;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Dovetail's small {@code dovetail} schema inside the migrated database: what the operator did
+ * (recorded in the same transaction as the DDL), the workers' checkpoints and results, and the
+ * pause switch. The database is the source of truth, so a restarted operator — or a fresh API
+ * server in local mode — picks up exactly where the last one stopped.
+ */
+public final class Bookkeeping {
+  private static final long INSTALL_LOCK = 0x646f7665L; // "dove": serialises concurrent installs
+
+  private Bookkeeping() {}
+
+  public static void install(Connection c) throws SQLException {
+    if (installed(c)) {
+      return;
+    }
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_advisory_xact_lock(" + INSTALL_LOCK + ")");
+      s.execute("CREATE SCHEMA IF NOT EXISTS dovetail");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.operations (migration text NOT NULL, operation_id"
+              + " text NOT NULL, spec jsonb NOT NULL, state text NOT NULL, expanded_at timestamptz"
+              + " NOT NULL DEFAULT clock_timestamp(), contracted_at timestamptz, PRIMARY KEY"
+              + " (migration, operation_id))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.backfill_progress (migration text NOT NULL,"
+              + " operation_id text NOT NULL, job text NOT NULL, last_key text, rows_done bigint NOT"
+              + " NULL DEFAULT 0, rows_updated bigint NOT NULL DEFAULT 0, rows_total bigint NOT NULL"
+              + " DEFAULT 0, batch_size int NOT NULL DEFAULT 0, throttled text, started_at"
+              + " timestamptz NOT NULL DEFAULT clock_timestamp(), updated_at timestamptz NOT NULL"
+              + " DEFAULT clock_timestamp(), finished_at timestamptz, PRIMARY KEY (migration,"
+              + " operation_id))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.verification (migration text NOT NULL, operation_id"
+              + " text NOT NULL, job text NOT NULL, rows_checked bigint NOT NULL, rows_missing bigint"
+              + " NOT NULL, rows_differing bigint NOT NULL, sample_keys text[] NOT NULL, finished_at"
+              + " timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (migration,"
+              + " operation_id, job))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.control (migration text PRIMARY KEY, paused boolean"
+              + " NOT NULL DEFAULT false)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.wal_marks (lsn pg_lsn NOT NULL, at timestamptz NOT NULL)");
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static boolean installed(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_regclass('dovetail.wal_marks') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  // --- operations -------------------------------------------------------------------------
+
+  public static void recordOperation(
+      Connection c, String migration, String operationId, String specJson, String state)
+      throws SQLException {
+    update(
+        c,
+        "INSERT INTO dovetail.operations (migration, operation_id, spec, state) VALUES (?, ?,"
+            + " ?::jsonb, ?) ON CONFLICT (migration, operation_id) DO UPDATE SET state ="
+            + " excluded.state, contracted_at = CASE WHEN excluded.state = 'contracted' THEN"
+            + " clock_timestamp() ELSE dovetail.operations.contracted_at END",
+        migration,
+        operationId,
+        specJson,
+        state);
+  }
+
+  public static List<OperationRecord> operations(Connection c, String migration)
+      throws SQLException {
+    var records = new ArrayList<OperationRecord>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT operation_id, spec::text, state, expanded_at, contracted_at FROM"
+                + " dovetail.operations WHERE migration = ? ORDER BY expanded_at")) {
+      ps.setString(1, migration);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          records.add(
+              new OperationRecord(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  instant(rs, 4),
+                  instant(rs, 5)));
+        }
+      }
+    }
+    return records;
+  }
+
+  /** Forgets an operation whose expansion was undone, with its checkpoints and results. */
+  public static void deleteOperation(Connection c, String migration, String operationId)
+      throws SQLException {
+    for (String table : List.of("operations", "backfill_progress", "verification")) {
+      update(
+          c,
+          "DELETE FROM dovetail." + table + " WHERE migration = ? AND operation_id = ?",
+          migration,
+          operationId);
+    }
+  }
+
+  public static void forgetMigration(Connection c, String migration) throws SQLException {
+    for (String table : List.of("operations", "backfill_progress", "verification", "control")) {
+      update(c, "DELETE FROM dovetail." + table + " WHERE migration = ?", migration);
+    }
+  }
+
+  // --- backfill checkpoints ---------------------------------------------------------------
+
+  /** Creates the checkpoint row if absent; an existing one (a resumed run) is kept. */
+  public static void startBackfill(
+      Connection c, String migration, String operationId, String job, long rowsTotal)
+      throws SQLException {
+    update(
+        c,
+        "INSERT INTO dovetail.backfill_progress (migration, operation_id, job, rows_total) VALUES"
+            + " (?, ?, ?, ?) ON CONFLICT (migration, operation_id) DO UPDATE SET job = excluded.job",
+        migration,
+        operationId,
+        job,
+        rowsTotal);
+  }
+
+  static void checkpoint(
+      Connection c,
+      String migration,
+      String operationId,
+      String lastKey,
+      long scanned,
+      long updated,
+      int batchSize)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE dovetail.backfill_progress SET last_key = ?, rows_done = rows_done + ?,"
+                + " rows_updated = rows_updated + ?, batch_size = ?, updated_at = clock_timestamp()"
+                + " WHERE migration = ? AND operation_id = ?")) {
+      ps.setString(1, lastKey);
+      ps.setLong(2, scanned);
+      ps.setLong(3, updated);
+      ps.setInt(4, batchSize);
+      ps.setString(5, migration);
+      ps.setString(6, operationId);
+      ps.executeUpdate();
+    }
+  }
+
+  public static void setThrottled(Connection c, String migration, String operationId, String reason)
+      throws SQLException {
+    update(
+        c,
+        "UPDATE dovetail.backfill_progress SET throttled = ?, updated_at = clock_timestamp() WHERE"
+            + " migration = ? AND operation_id = ? AND throttled IS DISTINCT FROM ?",
+        reason,
+        migration,
+        operationId,
+        reason);
+  }
+
+  public static void finishBackfill(Connection c, String migration, String operationId)
+      throws SQLException {
+    update(
+        c,
+        "UPDATE dovetail.backfill_progress SET finished_at = clock_timestamp(), throttled = NULL,"
+            + " updated_at = clock_timestamp() WHERE migration = ? AND operation_id = ?",
+        migration,
+        operationId);
+  }
+
+  public static Optional<BackfillProgress> backfillProgress(
+      Connection c, String migration, String operationId) throws SQLException {
+    return backfillProgress(c, migration).stream()
+        .filter(p -> p.operationId().equals(operationId))
+        .findFirst();
+  }
+
+  public static List<BackfillProgress> backfillProgress(Connection c, String migration)
+      throws SQLException {
+    var list = new ArrayList<BackfillProgress>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT operation_id, job, last_key, rows_done, rows_updated, rows_total, batch_size,"
+                + " throttled, started_at, updated_at, finished_at FROM dovetail.backfill_progress"
+                + " WHERE migration = ? ORDER BY operation_id")) {
+      ps.setString(1, migration);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          list.add(
+              new BackfillProgress(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6),
+                  rs.getInt(7),
+                  rs.getString(8),
+                  instant(rs, 9),
+                  instant(rs, 10),
+                  instant(rs, 11)));
+        }
+      }
+    }
+    return list;
+  }
+
+  // --- verification -----------------------------------------------------------------------
+
+  public static void recordVerification(Connection c, String migration, VerificationRecord v)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO dovetail.verification (migration, operation_id, job, rows_checked,"
+                + " rows_missing, rows_differing, sample_keys) VALUES (?, ?, ?, ?, ?, ?, ?) ON"
+                + " CONFLICT (migration, operation_id, job) DO UPDATE SET rows_checked ="
+                + " excluded.rows_checked, rows_missing = excluded.rows_missing, rows_differing ="
+                + " excluded.rows_differing, sample_keys = excluded.sample_keys, finished_at ="
+                + " clock_timestamp()")) {
+      ps.setString(1, migration);
+      ps.setString(2, v.operationId());
+      ps.setString(3, v.job());
+      ps.setLong(4, v.rowsChecked());
+      ps.setLong(5, v.rowsMissing());
+      ps.setLong(6, v.rowsDiffering());
+      ps.setArray(7, c.createArrayOf("text", v.sampleKeys().toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  public static Optional<VerificationRecord> verification(
+      Connection c, String migration, String operationId, String job) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT rows_checked, rows_missing, rows_differing, sample_keys, finished_at FROM"
+                + " dovetail.verification WHERE migration = ? AND operation_id = ? AND job = ?")) {
+      ps.setString(1, migration);
+      ps.setString(2, operationId);
+      ps.setString(3, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Array keys = rs.getArray(4);
+        return Optional.of(
+            new VerificationRecord(
+                operationId,
+                job,
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                Arrays.asList((String[]) keys.getArray()),
+                instant(rs, 5)));
+      }
+    }
+  }
+
+  // --- pause switch -----------------------------------------------------------------------
+
+  public static void setPaused(Connection c, String migration, boolean paused) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO dovetail.control (migration, paused) VALUES (?, ?) ON CONFLICT (migration)"
+                + " DO UPDATE SET paused = excluded.paused")) {
+      ps.setString(1, migration);
+      ps.setBoolean(2, paused);
+      ps.executeUpdate();
+    }
+  }
+
+  public static boolean paused(Connection c, String migration) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT paused FROM dovetail.control WHERE migration = ?")) {
+      ps.setString(1, migration);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,306 @@
+package dev.dovetail.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
+import dev.dovetail.api.v1alpha1.MigrationPhase;
+import dev.dovetail.api.v1alpha1.Operation;
+import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.RenameColumn;
+import dev.dovetail.kube.JobOutcome;
+import dev.dovetail.migration.MigrationStep.AfterBackfill;
+import dev.dovetail.migration.MigrationStep.Contract;
+import dev.dovetail.migration.MigrationStep.Done;
+import dev.dovetail.migration.MigrationStep.Expand;
+import dev.dovetail.migration.MigrationStep.Fail;
+import dev.dovetail.migration.MigrationStep.Invalid;
+import dev.dovetail.migration.MigrationStep.RollBack;
+import dev.dovetail.migration.MigrationStep.StartJob;
+import dev.dovetail.migration.MigrationStep.SyncPause;
+import dev.dovetail.migration.MigrationStep.Wait;
+import dev.dovetail.postgres.BackfillProgress;
+import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.LagReading;
+import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.ReplicaLag;
+import dev.dovetail.postgres.TableInfo;
+import dev.dovetail.postgres.VerificationRecord;
+import dev.dovetail.postgres.change.DesiredChange;
+import dev.dovetail.postgres.change.RenameColumnChange;
+import dev.dovetail.postgres.change.SchemaChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The planner is a pure function: each test is one (spec, observation) → step row. */
+class MigrationPlannerTest {
+  static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+  static final TableInfo USERS =
+      new TableInfo(
+          "public",
+          "users",
+          List.of(
+              new ColumnInfo("id", "bigint", true, null),
+              new ColumnInfo("user_name", "text", true, null)),
+          List.of("id"),
+          1000);
+  static final RenameColumn RENAME = new RenameColumn("public", "users", "user_name", "username");
+  static final SchemaChange CHANGE =
+      new RenameColumnChange(RENAME, USERS, USERS.column("user_name").orElseThrow());
+  static final DesiredChange DESIRED =
+      new DesiredChange(0, CHANGE.id(), "renameColumn", "{}", CHANGE);
+
+  DatabaseMigrationSpec spec = spec(MigrationPhase.Expand);
+  Map<String, OperationRecord> recorded = new LinkedHashMap<>();
+  Map<String, Optional<SchemaChange>> rollbackable = new LinkedHashMap<>();
+  List<String> problems = new ArrayList<>();
+  String unreachable;
+  LagReading lag = new LagReading(NOW, List.of());
+  Duration minExpand = Duration.ZERO;
+  boolean paused;
+  JobOutcome backfill = JobOutcome.ABSENT;
+  JobOutcome verify = JobOutcome.ABSENT;
+  List<BackfillProgress> progress = new ArrayList<>();
+  List<VerificationRecord> verification = new ArrayList<>();
+
+  MigrationStep next() {
+    var o =
+        new MigrationObservation(
+            NOW,
+            unreachable,
+            problems,
+            List.of(DESIRED),
+            recorded,
+            rollbackable,
+            lag,
+            Duration.ofSeconds(60),
+            minExpand,
+            !recorded.isEmpty(),
+            paused,
+            new JobView(
+                "backfill",
+                "m-backfill-1",
+                "1",
+                backfill,
+                backfill == JobOutcome.FAILED ? "BackoffLimitExceeded: boom" : null),
+            new JobView(
+                "verify",
+                "m-verify-2",
+                "2",
+                verify,
+                verify == JobOutcome.FAILED ? "DeadlineExceeded: slow" : null),
+            progress,
+            verification);
+    return MigrationPlanner.next(spec, o);
+  }
+
+  @Test
+  void invalidSpecRunsNothing() {
+    problems.add("spec.operations[0].renameColumn.table: table public.userz does not exist");
+    var step = assertInstanceOf(Invalid.class, next());
+    assertEquals(problems, step.problems());
+  }
+
+  @Test
+  void unreachableDatabaseBlocks() {
+    unreachable = "spec.database.secretRef: Secret db not found in namespace shop";
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.DATABASE_UNREACHABLE, step.reason());
+    assertTrue(step.blocked());
+  }
+
+  @Test
+  void freshMigrationExpandsFirstOperation() {
+    assertEquals(DESIRED, assertInstanceOf(Expand.class, next()).change());
+  }
+
+  @Test
+  void replicaLagOverTheGateBlocksExpandWithTheMeasuredValue() {
+    lag = lagged(Duration.ofSeconds(75));
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.REPLICATION_LAGGING, step.reason());
+    assertTrue(step.message().contains("1m15s"), step.message());
+    assertTrue(step.message().contains("gates.maxReplicationLag 1m0s"), step.message());
+  }
+
+  @Test
+  void expandedOperationStartsTheBackfill() {
+    record("expanded");
+    assertEquals("backfill", assertInstanceOf(StartJob.class, next()).job().role());
+  }
+
+  @Test
+  void runningBackfillWaitsAndShowsProgress() {
+    record("expanded");
+    backfill = JobOutcome.RUNNING;
+    progress.add(progress(400, 1000, null, null));
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.BACKFILL_RUNNING, step.reason());
+    assertTrue(step.message().contains("400 of ~1000"), step.message());
+  }
+
+  @Test
+  void failedBackfillIsReportedWithTheJobsReason() {
+    record("expanded");
+    backfill = JobOutcome.FAILED;
+    var step = assertInstanceOf(Fail.class, next());
+    assertEquals(Reasons.BACKFILL_FAILED, step.reason());
+    assertTrue(step.message().contains("BackoffLimitExceeded"));
+  }
+
+  @Test
+  void finishedBackfillLeadsToConstraintValidationThenVerification() {
+    record("expanded");
+    backfill = JobOutcome.SUCCEEDED;
+    assertInstanceOf(AfterBackfill.class, next());
+    record("validated");
+    assertEquals("verify", assertInstanceOf(StartJob.class, next()).job().role());
+  }
+
+  @Test
+  void backfillJobGoneAfterItsTtlDoesNotRunAgain() {
+    record("validated");
+    progress.add(progress(1000, 1000, null, NOW.minusSeconds(3600)));
+    verify = JobOutcome.ABSENT;
+    assertEquals("verify", assertInstanceOf(StartJob.class, next()).job().role());
+  }
+
+  @Test
+  void cleanVerificationMakesExpandReady() {
+    verified(0, 0);
+    var step = assertInstanceOf(Done.class, next());
+    assertEquals(Reasons.EXPANDED, step.reason());
+    assertTrue(step.ready());
+  }
+
+  @Test
+  void mismatchIsAFailureWithSampleKeys() {
+    verified(2, 3);
+    var step = assertInstanceOf(Fail.class, next());
+    assertEquals(Reasons.VERIFICATION_MISMATCH, step.reason());
+    assertTrue(step.message().contains("5 of 1000 rows"), step.message());
+    assertTrue(step.message().contains("[7, 9]"), step.message());
+  }
+
+  @Test
+  void contractWaitsForTheSoakThenRuns() {
+    verified(0, 0);
+    spec.setPhase(MigrationPhase.Contract);
+    minExpand = Duration.ofHours(1);
+    var soak = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.SOAKING, soak.reason());
+    assertTrue(soak.message().contains("50m0s left"), soak.message());
+    minExpand = Duration.ofMinutes(5);
+    assertEquals(DESIRED, assertInstanceOf(Contract.class, next()).change());
+  }
+
+  @Test
+  void contractIsGatedOnLagButRollbackIsNot() {
+    verified(0, 0);
+    spec.setPhase(MigrationPhase.Contract);
+    lag = lagged(Duration.ofMinutes(5));
+    assertEquals(Reasons.REPLICATION_LAGGING, assertInstanceOf(Wait.class, next()).reason());
+    spec.setPhase(MigrationPhase.Abandon);
+    rollbackable.put(CHANGE.id(), Optional.of(CHANGE));
+    assertInstanceOf(RollBack.class, next());
+  }
+
+  @Test
+  void contractedMigrationIsDoneAndCannotGoBack() {
+    record("contracted");
+    spec.setPhase(MigrationPhase.Contract);
+    assertEquals(Reasons.CONTRACTED, assertInstanceOf(Done.class, next()).reason());
+    spec.setPhase(MigrationPhase.Expand);
+    var back = assertInstanceOf(Done.class, next());
+    assertEquals(Reasons.CONTRACT_IRREVERSIBLE, back.reason());
+    assertEquals(false, back.ready());
+  }
+
+  @Test
+  void contractStraightFromNothingIsRefused() {
+    spec.setPhase(MigrationPhase.Contract);
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.EXPAND_NOT_VERIFIED, step.reason());
+    assertTrue(step.message().contains("spec.operations[0]"));
+  }
+
+  @Test
+  void operationRemovedFromTheSpecIsRolledBack() {
+    var gone = new OperationRecord("0123456789", "{}", "expanded", NOW, null);
+    recorded.put(gone.operationId(), gone);
+    rollbackable.put(gone.operationId(), Optional.empty());
+    lag = lagged(Duration.ofHours(1)); // rollback is never gated
+    var step = assertInstanceOf(RollBack.class, next());
+    assertEquals("0123456789", step.operationId());
+  }
+
+  @Test
+  void abandonWithNothingLeftIsDone() {
+    spec.setPhase(MigrationPhase.Abandon);
+    assertEquals(Reasons.ABANDONED, assertInstanceOf(Done.class, next()).reason());
+  }
+
+  @Test
+  void pauseIsMirroredIntoTheDatabaseThenHolds() {
+    record("expanded");
+    spec.setPaused(true);
+    assertEquals(true, assertInstanceOf(SyncPause.class, next()).paused());
+    paused = true;
+    assertEquals(Reasons.PAUSED, assertInstanceOf(Wait.class, next()).reason());
+  }
+
+  private void record(String state) {
+    recorded.put(
+        CHANGE.id(), new OperationRecord(CHANGE.id(), "{}", state, NOW.minusSeconds(600), null));
+  }
+
+  private void verified(long missing, long differing) {
+    record("validated");
+    backfill = JobOutcome.SUCCEEDED;
+    verify = JobOutcome.SUCCEEDED;
+    verification.add(
+        new VerificationRecord(
+            CHANGE.id(),
+            "m-verify-2",
+            1000,
+            missing,
+            differing,
+            missing + differing == 0 ? List.of() : List.of("7", "9"),
+            NOW.minusSeconds(600)));
+  }
+
+  private static BackfillProgress progress(
+      long done, long total, String throttled, Instant finished) {
+    return new BackfillProgress(
+        CHANGE.id(),
+        "m-backfill-1",
+        String.valueOf(done),
+        done,
+        done,
+        total,
+        1000,
+        throttled,
+        NOW.minusSeconds(60),
+        NOW,
+        finished);
+  }
+
+  private static LagReading lagged(Duration lag) {
+    return new LagReading(
+        NOW, List.of(new ReplicaLag("walreceiver", "127.0.0.1", "streaming", lag, 1_000_000)));
+  }
+
+  private static DatabaseMigrationSpec spec(MigrationPhase phase) {
+    var spec = new DatabaseMigrationSpec();
+    spec.setPhase(phase);
+    spec.setOperations(List.of(Operation.renameColumn(RENAME)));
+    return spec;
+  }
+}

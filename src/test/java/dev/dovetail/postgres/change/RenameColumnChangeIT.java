@@ -1,0 +1,135 @@
+package dev.dovetail.postgres.change;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.dovetail.api.v1alpha1.RenameColumn;
+import dev.dovetail.postgres.Catalog;
+import dev.dovetail.testing.TestDatabase;
+import dev.dovetail.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The renameColumn sync trigger on a real server: whichever application writes, by INSERT or
+ * UPDATE, with values or NULLs, the two columns stay equal; contract carries NOT NULL and the
+ * default over; rollback leaves the table as it was.
+ */
+class RenameColumnChangeIT {
+  TestDatabase db;
+  Connection c;
+  RenameColumnChange change;
+
+  @BeforeEach
+  void setUp() throws SQLException {
+    db = TestPostgres.newPrimaryDatabase();
+    db.execute(
+        "CREATE SCHEMA dovetail",
+        "CREATE TABLE users (id bigserial PRIMARY KEY, user_name varchar(40) NOT NULL DEFAULT 'anon', note text)",
+        "INSERT INTO users (user_name) VALUES ('ada'), ('bob')");
+    c = db.connect();
+    var table = new Catalog(c).table("public", "users").orElseThrow();
+    change =
+        new RenameColumnChange(
+            new RenameColumn("public", "users", "user_name", "username"),
+            table,
+            table.column("user_name").orElseThrow());
+    run(change.expandStatements());
+  }
+
+  @AfterEach
+  void tearDown() throws SQLException {
+    c.close();
+    db.close();
+  }
+
+  @Test
+  void oldApplicationWritesReachTheNewColumn() throws SQLException {
+    exec("INSERT INTO users (user_name) VALUES ('cy')");
+    assertEquals("cy", value("username", "user_name = 'cy'"));
+    exec("UPDATE users SET user_name = 'cyrus' WHERE user_name = 'cy'");
+    assertEquals("cyrus", value("username", "user_name = 'cyrus'"));
+  }
+
+  @Test
+  void newApplicationWritesReachTheOldColumnEvenOverItsDefault() throws SQLException {
+    exec("INSERT INTO users (username) VALUES ('dee')");
+    assertEquals("dee", value("user_name", "username = 'dee'"));
+    exec("UPDATE users SET username = 'deedee' WHERE username = 'dee'");
+    assertEquals("deedee", value("user_name", "username = 'deedee'"));
+  }
+
+  @Test
+  void unrelatedUpdateOfARowNotYetBackfilledFillsTheNewColumn() throws SQLException {
+    assertEquals(null, value("username", "user_name = 'ada'"));
+    exec("UPDATE users SET note = 'x' WHERE user_name = 'ada'");
+    assertEquals("ada", value("username", "user_name = 'ada'"));
+  }
+
+  @Test
+  void backfillSessionWritesAreLeftAlone() throws SQLException {
+    exec("SELECT set_config('dovetail.backfill', 'on', false)");
+    exec("UPDATE users SET username = user_name");
+    exec("SELECT set_config('dovetail.backfill', 'off', false)");
+    assertEquals(0, count("username IS DISTINCT FROM user_name"));
+  }
+
+  @Test
+  void contractMovesDefaultAndNotNullAndDropsTheOldSide() throws SQLException {
+    exec("UPDATE users SET username = user_name");
+    run(change.afterBackfillStatements());
+    run(change.contractStatements());
+    exec("INSERT INTO users (note) VALUES ('defaulted')");
+    assertEquals("anon", value("username", "note = 'defaulted'"));
+    assertThrows(SQLException.class, () -> exec("INSERT INTO users (username) VALUES (NULL)"));
+    assertEquals(
+        0,
+        db.queryLong(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'user_name'"));
+    assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dovetail%'"));
+  }
+
+  @Test
+  void rollbackLeavesTheTableAsItWas() throws SQLException {
+    exec("INSERT INTO users (user_name) VALUES ('eve')");
+    run(change.rollbackStatements());
+    assertEquals(
+        "id,note,user_name",
+        db.queryString(
+            "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'users'"));
+    assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dovetail%'"));
+    assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'"));
+  }
+
+  private void run(List<String> statements) throws SQLException {
+    for (String sql : statements) {
+      exec(sql);
+    }
+  }
+
+  private void exec(String sql) throws SQLException {
+    try (var s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private String value(String column, String where) throws SQLException {
+    try (var s = c.createStatement();
+        var rs = s.executeQuery("SELECT " + column + " FROM users WHERE " + where)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private long count(String where) throws SQLException {
+    try (var s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM users WHERE " + where)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.dovetail.testing;
+
+import dev.dovetail.DovetailConfig;
+import dev.dovetail.DovetailReconcilers;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The stand-in for a cluster (DESIGN.md §6): the Fabric8 mock API server in CRUD mode with
+ * Dovetail's CRDs from {@code crds/}, the operator's reconcilers on a JOSDK {@link Operator} with
+ * the production settings, and {@link InProcessJobRunner} playing the kubelet. The operator can be
+ * stopped and started again to test restarts.
+ */
+public final class KubeHarness implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final InProcessJobRunner jobs;
+  private Operator operator;
+
+  public KubeHarness() {
+    this(dev.dovetail.worker.WorkerMain::run);
+  }
+
+  public KubeHarness(WorkerEntryPoint worker) {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    applyCrds();
+    jobs = new InProcessJobRunner(client, worker);
+  }
+
+  private void applyCrds() {
+    try (var files = Files.list(Path.of("crds"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          var crd =
+              client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot read the CRDs in crds/ (run from the repository root)", e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public InProcessJobRunner jobs() {
+    return jobs;
+  }
+
+  /** Starts the operator exactly as the image does: every reconciler, server-side apply off. */
+  public void startOperator(DovetailConfig config) {
+    if (operator != null) {
+      throw new IllegalStateException("the operator is already running");
+    }
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                    .withStopOnInformerErrorDuringStartup(true));
+    List<Reconciler<?>> reconcilers = DovetailReconcilers.create(config, client);
+    reconcilers.forEach(r -> operator.register(r));
+    operator.start();
+  }
+
+  public void stopOperator() {
+    if (operator != null) {
+      operator.stop();
+      operator = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    jobs.close();
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.dovetail.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Domain assertions on status conditions; a failure prints the whole status. */
+public final class StatusAssertions {
+  private StatusAssertions() {}
+
+  public static void assertCondition(
+      HasMetadata resource, String type, String status, String reason) {
+    if (!matches(resource, type, status, reason)) {
+      throw new AssertionError(
+          "expected condition %s=%s reason %s on %s; status was:%n%s"
+              .formatted(
+                  type,
+                  status,
+                  reason,
+                  resource == null ? "(absent)" : resource.getMetadata().getName(),
+                  statusYaml(resource)));
+    }
+  }
+
+  public static <T extends HasMetadata> T awaitCondition(
+      KubernetesClient client,
+      Class<T> kind,
+      String namespace,
+      String name,
+      String type,
+      String status,
+      String reason,
+      Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    T last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = client.resources(kind).inNamespace(namespace).withName(name).get();
+      if (matches(last, type, status, reason)) {
+        return last;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+    throw new AssertionError(
+        "%s/%s did not reach %s=%s reason %s within %s; last status:%n%s"
+            .formatted(namespace, name, type, status, reason, timeout, statusYaml(last)));
+  }
+
+  private static boolean matches(HasMetadata resource, String type, String status, String reason) {
+    if (resource == null) {
+      return false;
+    }
+    JsonNode conditions =
+        Serialization.jsonMapper().valueToTree(resource).path("status").path("conditions");
+    for (JsonNode c : conditions) {
+      if (type.equals(c.path("type").asText())
+          && status.equals(c.path("status").asText())
+          && (reason == null || reason.equals(c.path("reason").asText()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String statusYaml(HasMetadata resource) {
+    if (resource == null) {
+      return "(resource absent)";
+    }
+    return Serialization.asYaml(Serialization.jsonMapper().valueToTree(resource).path("status"));
+  }
+}
