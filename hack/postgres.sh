@@ -7,81 +7,99 @@
 # Idempotent: `up` starts what is stopped, creates what is missing and leaves running servers alone.
 set -Eeuo pipefail
 
-BASE=${DOVETAIL_PG_BASE:-/tmp/dovetail-pg}
+BASE=$(realpath -m -- "${DOVETAIL_PG_BASE:-/tmp/dovetail-pg}")
 PRIMARY_PORT=${DOVETAIL_PG_PRIMARY_PORT:-55432}
 REPLICA_PORT=${DOVETAIL_PG_REPLICA_PORT:-55433}
 TARGET_PORT=${DOVETAIL_PG_TARGET_PORT:-55434}
-BIN=$(pg_config --bindir)
+TIMEOUT=${DOVETAIL_PG_TIMEOUT:-30}
 HOST=127.0.0.1
+SLOT=dovetail_replica
+BIN=
 
 usage() {
   cat <<USAGE
-usage: hack/postgres.sh up|down|destroy|env|status|psql primary|replica|target [psql args]
-  up       start (creating if needed) primary, replica and target; prints the env lines
-  down     stop all three, keep their data
-  destroy  stop all three and delete $BASE
-  env      print export lines: DOVETAIL_PG_PRIMARY, DOVETAIL_PG_REPLICA, DOVETAIL_PG_TARGET
-  status   show which servers run and the replica's streaming state
-  psql     open psql on one of the servers
+usage: hack/postgres.sh COMMAND
+  up                 start (creating if needed) primary, replica and target; prints the env lines
+  down [--purge]     stop all three, keep their data (--purge: same as destroy)
+  destroy            stop all three and delete their data under ${BASE}
+  env                print export lines: DOVETAIL_PG_PRIMARY, DOVETAIL_PG_REPLICA, DOVETAIL_PG_TARGET
+  status             show which servers run and the replica's replication state
+  psql primary|replica|target [psql args]   run psql against one of the servers
+Environment: DOVETAIL_PG_BASE, DOVETAIL_PG_{PRIMARY,REPLICA,TARGET}_PORT, DOVETAIL_PG_TIMEOUT (s)
 USAGE
 }
 
-# Run a command as the postgres user (the servers refuse to run as root).
-as_pg() {
-  if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi
-}
+die() { echo "postgres.sh: $*" >&2; exit 1; }
+note() { echo "postgres.sh: $*" >&2; }
+trap 'note "failed at line ${LINENO}: ${BASH_COMMAND}"' ERR
 
-port_of() { case $1 in primary) echo "$PRIMARY_PORT" ;; replica) echo "$REPLICA_PORT" ;; target) echo "$TARGET_PORT" ;; esac; }
-dir_of() { echo "$BASE/$1"; }
-uri_of() { echo "postgresql://postgres@$HOST:$(port_of "$1")/postgres"; }
-sql() { as_pg "$BIN/psql" -X -q -At -h "$HOST" -p "$(port_of "$1")" -U postgres -d postgres -c "$2"; }
-running() { as_pg "$BIN/pg_ctl" -D "$(dir_of "$1")" status >/dev/null 2>&1; }
-
-wait_ready() {
-  local name=$1 i
-  for i in $(seq 1 60); do
-    if as_pg "$BIN/pg_isready" -q -h "$HOST" -p "$(port_of "$name")"; then return 0; fi
-    sleep 0.5
+# pg_config may come from a newer libpq-dev than the installed server, so insist on a bindir with initdb.
+find_bin() {
+  local dir
+  for dir in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
+    if [[ -x ${dir}/initdb ]]; then BIN=${dir}; return 0; fi
   done
-  echo "postgres.sh: $name did not accept connections on port $(port_of "$name"); log: $BASE/$name.log" >&2
-  tail -20 "$BASE/$name.log" >&2 || true
-  exit 1
+  die "no PostgreSQL server binaries found (install postgresql-15)"
 }
 
-# Refuse to start on a port some other program holds: the tests would talk to the wrong server.
-check_port_free() {
-  local name=$1
-  if as_pg "$BIN/pg_isready" -q -h "$HOST" -p "$(port_of "$name")"; then
-    echo "postgres.sh: port $(port_of "$name") is in use by a server that is not $BASE/$name;" \
-      "stop it or set DOVETAIL_PG_$(echo "$name" | tr a-z A-Z)_PORT" >&2
-    exit 1
-  fi
+# The servers refuse to run as root, so everything touching a data directory runs as postgres.
+as_pg() {
+  if [[ ${EUID} -ne 0 ]]; then "$@"; else runuser -u postgres -- "$@"; fi
 }
 
-configure() {
-  local name=$1 dir
-  dir=$(dir_of "$name")
-  # fsync and friends off: throwaway test servers, speed matters more than crash safety.
-  cat >>"$dir/postgresql.auto.conf" <<CONF
-port = $(port_of "$name")
-listen_addresses = '$HOST'
-unix_socket_directories = '$BASE'
+port_of() {
+  case $1 in
+    primary) echo "${PRIMARY_PORT}" ;; replica) echo "${REPLICA_PORT}" ;; target) echo "${TARGET_PORT}" ;;
+    *) die "unknown server '$1' (primary, replica or target)" ;;
+  esac
+}
+uri_of() { echo "postgresql://postgres@${HOST}:$(port_of "$1")/postgres"; }
+sql() { "${BIN}/psql" -X -q -At -v ON_ERROR_STOP=1 -h "${HOST}" -p "$(port_of "$1")" -U postgres -d postgres -c "$2"; }
+running() { [[ -f ${BASE}/$1/PG_VERSION ]] && as_pg "${BIN}/pg_ctl" -D "${BASE}/$1" status >/dev/null 2>&1; }
+ready() { "${BIN}/pg_isready" -q -h "${HOST}" -p "$(port_of "$1")"; }
+# Anything accepting TCP on the port (PostgreSQL or not); bash's /dev/tcp needs no extra tool.
+port_busy() { timeout 2 bash -c ": <>/dev/tcp/${HOST}/$1" 2>/dev/null; }
+sysid() { as_pg "${BIN}/pg_controldata" -D "${BASE}/$1" | awk -F': *' '/system identifier/ {print $2}'; }
+
+# wait_for WHAT COMMAND...: poll until COMMAND succeeds, or fail after TIMEOUT seconds.
+wait_for() {
+  local what=$1 deadline=$((SECONDS + TIMEOUT))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || die "timed out after ${TIMEOUT}s waiting for ${what}"
+    sleep 0.2
+  done
+}
+
+# Settings live in dovetail.conf, rewritten before every start, so edits here reach existing servers.
+# The three share the limits a hot standby must not go below (max_connections, max_worker_processes, ...).
+write_conf() {
+  local name=$1 dir=${BASE}/$1
+  as_pg tee "${dir}/dovetail.conf" >/dev/null <<CONF
+port = $(port_of "${name}")
+listen_addresses = '${HOST}'
+unix_socket_directories = '${BASE}'
+cluster_name = 'dovetail_${name}'
 wal_level = logical
 max_wal_senders = 10
 max_replication_slots = 10
 max_logical_replication_workers = 8
 max_worker_processes = 16
+max_connections = 200
+shared_buffers = '256MB'
 hot_standby = on
-hot_standby_feedback = on
+hot_standby_feedback = $([[ ${name} == replica ]] && echo on || echo off)
 wal_keep_size = '1GB'
 track_commit_timestamp = on
-shared_buffers = '256MB'
-max_connections = 200
+logging_collector = off
+# Throwaway test servers: speed matters more than crash safety.
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
-  cat >"$dir/pg_hba.conf" <<HBA
+  grep -qx "include 'dovetail.conf'" "${dir}/postgresql.conf" ||
+    echo "include 'dovetail.conf'" | as_pg tee -a "${dir}/postgresql.conf" >/dev/null
+  as_pg tee "${dir}/pg_hba.conf" >/dev/null <<HBA
 local all         all                trust
 host  all         all  127.0.0.1/32  trust
 host  replication all  127.0.0.1/32  trust
@@ -89,52 +107,73 @@ HBA
 }
 
 start() {
-  local name=$1
-  as_pg "$BIN/pg_ctl" -D "$(dir_of "$name")" -l "$BASE/$name.log" -w -t 60 start >/dev/null
-  wait_ready "$name"
+  local name=$1 port
+  port=$(port_of "${name}")
+  # Something else on our port would make the tests talk to the wrong server.
+  if port_busy "${port}"; then
+    die "port ${port} is taken by something that is not ${BASE}/${name}; stop it or set DOVETAIL_PG_${name^^}_PORT"
+  fi
+  write_conf "${name}"
+  # 9<&-: the server must not inherit the lock fd of prepare(), or it would hold the lock forever.
+  as_pg "${BIN}/pg_ctl" -D "${BASE}/${name}" -l "${BASE}/${name}.log" -w -t "${TIMEOUT}" start >/dev/null 9<&- ||
+    { tail -n 20 "${BASE}/${name}.log" >&2 || true; die "${name} did not start; log: ${BASE}/${name}.log"; }
+  note "started ${name} on port ${port}"
 }
 
-init_server() {
+# A running server must be ours and answer; pg_ctl status alone trusts a possibly stale pid file.
+check_ours() {
   local name=$1
-  as_pg "$BIN/initdb" -D "$(dir_of "$name")" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  configure "$name"
+  wait_for "${name} to accept connections on port $(port_of "${name}")" ready "${name}"
+  [[ $(sql "${name}" "SHOW data_directory") == "${BASE}/${name}" ]] ||
+    die "port $(port_of "${name}") is answered by a server that is not ${BASE}/${name}"
 }
 
 ensure_server() {
   local name=$1
-  if running "$name"; then return 0; fi
-  check_port_free "$name"
-  [ -f "$(dir_of "$name")/PG_VERSION" ] || init_server "$name"
-  start "$name"
+  if ! running "${name}"; then
+    if [[ ! -f ${BASE}/${name}/PG_VERSION ]]; then
+      as_pg rm -rf "${BASE:?}/${name}" # a half-made directory from an interrupted run
+      as_pg "${BIN}/initdb" -D "${BASE}/${name}" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+      # A fresh primary means any replica on disk belongs to the old one.
+      [[ ${name} != primary ]] || as_pg rm -rf "${BASE:?}/replica"
+    fi
+    start "${name}"
+  fi
+  check_ours "${name}"
+}
+
+replica_streaming() {
+  [[ $(sql primary "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s
+        ON s.active_pid = r.pid WHERE s.slot_name = '${SLOT}' AND r.state = 'streaming'") == 1 ]]
 }
 
 ensure_replica() {
-  local dir
-  dir=$(dir_of replica)
+  local dir=${BASE}/replica
+  # The physical slot keeps the WAL the replica still needs, even while its replay is paused.
+  sql primary "SELECT pg_create_physical_replication_slot('${SLOT}', true)
+    WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '${SLOT}')" >/dev/null
   if ! running replica; then
-    check_port_free replica
-    if [ ! -f "$dir/PG_VERSION" ]; then
-      # A physical slot keeps the WAL the replica still needs, even while its replay is paused.
-      if [ "$(sql primary "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'dovetail_replica'")" = 0 ]; then
-        sql primary "SELECT pg_create_physical_replication_slot('dovetail_replica')" >/dev/null
-      fi
-      as_pg "$BIN/pg_basebackup" -D "$dir" -h "$HOST" -p "$PRIMARY_PORT" -U postgres -R -X stream -S dovetail_replica >/dev/null
-      sed -i "/^port = /d" "$dir/postgresql.auto.conf"
-      echo "port = $REPLICA_PORT" >>"$dir/postgresql.auto.conf"
+    # A replica cloned from another primary, or promoted, can never stream again: clone it afresh.
+    if [[ -f ${dir}/PG_VERSION ]] && { [[ ! -f ${dir}/standby.signal ]] || [[ $(sysid replica) != "$(sysid primary)" ]]; }; then
+      note "replica does not follow this primary; cloning it again"
+      as_pg rm -rf "${dir}"
+    fi
+    if [[ ! -f ${dir}/PG_VERSION ]]; then
+      as_pg rm -rf "${dir}"
+      as_pg "${BIN}/pg_basebackup" -D "${dir}" -h "${HOST}" -p "${PRIMARY_PORT}" -U postgres \
+        -R -X stream -S "${SLOT}" -c fast --no-sync
     fi
     start replica
   fi
+  check_ours replica
+  [[ $(sql replica "SELECT pg_is_in_recovery()") == t ]] ||
+    die "the replica on port ${REPLICA_PORT} was promoted; run 'hack/postgres.sh down' and remove ${dir}"
   # Tests pause replay to inject lag; `up` always hands back a healthy replica.
-  if [ "$(sql replica "SELECT pg_is_wal_replay_paused()")" = t ]; then
+  if [[ $(sql replica "SELECT pg_is_wal_replay_paused()") == t ]]; then
     sql replica "SELECT pg_wal_replay_resume()" >/dev/null
+    note "resumed WAL replay on the replica"
   fi
-  local i
-  for i in $(seq 1 60); do
-    if [ "$(sql primary "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -ge 1 ]; then return 0; fi
-    sleep 0.5
-  done
-  echo "postgres.sh: the replica is not streaming from the primary; log: $BASE/replica.log" >&2
-  exit 1
+  wait_for "the replica to stream from the primary (log: ${BASE}/replica.log)" replica_streaming
 }
 
 print_env() {
@@ -143,41 +182,85 @@ print_env() {
   echo "export DOVETAIL_PG_TARGET=$(uri_of target)"
 }
 
+# Serialise concurrent invocations (e.g. parallel make targets) on a lock of the base directory.
+prepare() {
+  find_bin
+  [[ ${EUID} -eq 0 || $(id -un) == postgres ]] || die "run as root or as the postgres user"
+  cd /  # the postgres user may not be able to read the caller's working directory
+  umask 022  # parents made by mkdir -p must stay traversable for postgres
+  if [[ ! -d ${BASE} ]]; then
+    mkdir -p "${BASE}"
+    [[ ${EUID} -ne 0 ]] || chown postgres:postgres "${BASE}"  # only a directory we made
+  fi
+  as_pg test -w "${BASE}" -a -x "${BASE}" ||
+    die "the postgres user cannot write ${BASE} (a closed parent such as /root?); set DOVETAIL_PG_BASE"
+  exec 9<"${BASE}"
+  flock 9
+}
+
 up() {
-  mkdir -p "$BASE"
-  chown postgres: "$BASE" 2>/dev/null || true
-  chmod 0755 "$BASE"
+  local t0=${SECONDS}
+  prepare
   ensure_server primary
   ensure_replica
   ensure_server target
-  echo "postgres.sh: primary :$PRIMARY_PORT, replica :$REPLICA_PORT (streaming), target :$TARGET_PORT — PostgreSQL $("$BIN/postgres" --version | awk '{print $3}')" >&2
+  note "up in $((SECONDS - t0))s: primary :${PRIMARY_PORT}, replica :${REPLICA_PORT} (streaming), target :${TARGET_PORT}; data and logs in ${BASE}"
   print_env
 }
 
 down() {
   local name
+  prepare
   for name in replica target primary; do
-    if running "$name"; then as_pg "$BIN/pg_ctl" -D "$(dir_of "$name")" -m fast -w stop >/dev/null; fi
+    if running "${name}"; then
+      as_pg "${BIN}/pg_ctl" -D "${BASE}/${name}" -m fast -w -t "${TIMEOUT}" stop >/dev/null
+      note "stopped ${name}"
+    fi
   done
+}
+
+# Deletes only what this script creates, so a mistaken DOVETAIL_PG_BASE cannot wipe a directory.
+destroy() {
+  down
+  rm -rf "${BASE:?}"/{primary,replica,target} "${BASE:?}"/{primary,replica,target}.log
+  rmdir "${BASE}" 2>/dev/null || note "kept ${BASE}: it holds files this script did not create"
 }
 
 status() {
   local name
+  find_bin
+  cd /
   for name in primary replica target; do
-    if running "$name"; then echo "$name: running on port $(port_of "$name")"; else echo "$name: stopped"; fi
+    if running "${name}" && ready "${name}"; then
+      echo "${name}: running, port $(port_of "${name}"), ${BASE}/${name}"
+    elif [[ -f ${BASE}/${name}/PG_VERSION ]]; then
+      echo "${name}: stopped (${BASE}/${name})"
+    else
+      echo "${name}: not created"
+    fi
   done
-  if running primary; then
-    sql primary "SELECT 'replica: ' || application_name || ' ' || state || ', replay lag ' || coalesce(replay_lag::text, '0') FROM pg_stat_replication"
+  if running replica && ready replica; then
+    echo "replica: in recovery $(sql replica "SELECT pg_is_in_recovery()"), replay paused $(sql replica "SELECT pg_is_wal_replay_paused()")"
+  fi
+  if running primary && ready primary; then
+    sql primary "SELECT 'replication: ' || coalesce(string_agg(r.application_name || ' ' || r.state
+        || ', replay lag ' || pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)), '; '), 'no replica connected')
+      FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = '${SLOT}'"
   fi
 }
 
 case ${1:-} in
   up) up ;;
-  down) down ;;
-  destroy) down; rm -rf "$BASE" ;;
+  down) if [[ ${2:-} == --purge ]]; then destroy; else down; fi ;;
+  destroy) destroy ;;
   env) print_env ;;
   status) status ;;
-  psql) shift; name=${1:?primary, replica or target}; shift; exec "$BIN/psql" -h "$HOST" -p "$(port_of "$name")" -U postgres "$@" ;;
-  -h|--help|help) usage ;;
+  psql)
+    [[ $# -ge 2 ]] || { usage >&2; exit 2; }
+    find_bin
+    port=$(port_of "$2")
+    shift 2
+    exec "${BIN}/psql" -h "${HOST}" -p "${port}" -U postgres "$@" ;;
+  -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac
