@@ -10,6 +10,8 @@ MVN ?= mvn -B
 # libpq URIs of the local topology (primary, replica, target), exported for tests and the demo.
 PG_ENV = eval "$$(hack/postgres.sh env)"
 MANIFESTS ?=
+# One line per log record in the demo's terminal (java.util.logging's default takes two).
+DEMO_LOG = '-Djava.util.logging.SimpleFormatter.format=%1$$tT %4$$s %3$$s: %5$$s%6$$s%n'
 
 .PHONY: help build test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down
 
@@ -25,12 +27,12 @@ test: postgres ## Run unit and integration tests against real PostgreSQL, then c
 
 demo: postgres ## Run the rename story end to end locally (MANIFESTS="a.yaml b.yaml" to apply your own).
 	$(MVN) -q test-compile -Dspotless.check.skip=true
-	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test \
+	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test $(DEMO_LOG) \
 	  -Dexec.mainClass=dev.dovetail.local.LocalMode -Dexec.args="$(MANIFESTS)" -Dexec.cleanupDaemonThreads=false
 
 demo-db: postgres ## Recreate the dovetail_demo database with the sample users table.
 	$(MVN) -q test-compile -Dspotless.check.skip=true
-	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test \
+	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test $(DEMO_LOG) \
 	  -Dexec.mainClass=dev.dovetail.local.LocalMode -Dexec.args="--reset-db" -Dexec.cleanupDaemonThreads=false
 
 run: build ## Run the operator against the current kube context.

@@ -61,15 +61,22 @@ public final class LocalMode {
       }
     }
     int code;
-    if (files.equals(List.of("--reset-db"))) {
-      resetDemoDatabase();
-      code = 0;
-    } else if (files.isEmpty()) {
-      code = story();
-    } else {
-      code =
-          applyManifests(
-              files, Duration.ofMinutes(Long.getLong("dovetail.demo.timeoutMinutes", 10)));
+    try {
+      if (files.equals(List.of("--reset-db"))) {
+        resetDemoDatabase();
+        code = 0;
+      } else if (files.isEmpty()) {
+        code = story();
+      } else {
+        code =
+            applyManifests(
+                files, Duration.ofMinutes(Long.getLong("dovetail.demo.timeoutMinutes", 10)));
+      }
+    } catch (Exception | AssertionError e) {
+      // exec:java would otherwise wait forever for the API server's non-daemon threads.
+      Console.say("FAILED: %s", e);
+      e.printStackTrace();
+      code = 1;
     }
     System.exit(code);
   }

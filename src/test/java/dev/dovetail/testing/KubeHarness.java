@@ -2,6 +2,8 @@ package dev.dovetail.testing;
 
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.DovetailReconcilers;
+import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -25,6 +27,14 @@ import java.util.List;
  * stopped and started again to test restarts.
  */
 public final class KubeHarness implements AutoCloseable {
+  // One line per API request drowns what the operator says; a static keeps JUL from dropping it.
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final InProcessJobRunner jobs;
@@ -44,6 +54,10 @@ public final class KubeHarness implements AutoCloseable {
             false);
     server.init();
     client = server.createClient();
+    // Manifests loaded from YAML come back typed, as they would through a real client with the
+    // CRDs.
+    client.getKubernetesSerialization().registerKubernetesResource(DatabaseMigration.class);
+    client.getKubernetesSerialization().registerKubernetesResource(DualWriteCutover.class);
     applyCrds();
     jobs = new InProcessJobRunner(client, worker);
   }
