@@ -101,6 +101,7 @@ public final class LocalMode {
       if (expanded == null) {
         return fail(oldApp, newApp, watcher);
       }
+      DemoRecord.snapshot(client, m, "expanded");
       Console.say("Expand is Ready: rolling out the new application (reads and writes username).");
       newApp.start();
       Thread.sleep(3_000);
@@ -122,6 +123,8 @@ public final class LocalMode {
       if (contracted == null) {
         return fail(oldApp, newApp, watcher);
       }
+      DemoRecord.snapshot(client, m, "contracted");
+      DemoRecord.events(client, m);
       return Summary.print(contracted, oldApp, newApp);
     }
   }
