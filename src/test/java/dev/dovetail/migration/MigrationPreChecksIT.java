@@ -1,0 +1,148 @@
+package dev.dovetail.migration;
+
+import static dev.dovetail.testing.StatusAssertions.awaitCondition;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dovetail.DovetailConfig;
+import dev.dovetail.api.v1alpha1.ConditionTypes;
+import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.kube.Conditions;
+import dev.dovetail.postgres.ReplicationLag;
+import dev.dovetail.testing.KubeHarness;
+import dev.dovetail.testing.Manifests;
+import dev.dovetail.testing.TestDatabase;
+import dev.dovetail.testing.TestPostgres;
+import dev.dovetail.testing.UsersTable;
+import java.sql.Connection;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pre-checks that hold expand back without running any DDL: an unreachable database (Secret
+ * missing, wrong credentials) and a replica that lags beyond the gate. Each ends in Ready=False
+ * with a reason and a message naming the field or the measured value, and the user's table is
+ * untouched.
+ */
+class MigrationPreChecksIT {
+  static final String NS = "prechecks";
+
+  KubeHarness harness;
+  TestDatabase db;
+
+  @BeforeEach
+  void setUp() {
+    db = TestPostgres.newPrimaryDatabase();
+    UsersTable.create(db, 5_000);
+    harness = new KubeHarness();
+    harness.startOperator(DovetailConfig.defaults().withRecheckInterval(Duration.ofMillis(300)));
+    Manifests.namespaceWithDatabaseSecret(harness.client(), NS, "db", db.uri());
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+    db.close();
+  }
+
+  @Test
+  void missingSecretIsReportedByFieldAndNothingRuns() {
+    Manifests.create(
+        harness.client(),
+        Manifests.rename(NS, "no-secret", "nope", "users", "user_name", "username"));
+    String message = readyMessage("no-secret", Reasons.DATABASE_UNREACHABLE);
+    assertTrue(
+        message.contains("spec.database.secretRef: Secret nope not found in namespace " + NS),
+        message);
+    assertUntouched();
+  }
+
+  @Test
+  void wrongCredentialsAreReportedWithoutThePassword() {
+    String uri = db.uri().replace("postgresql://postgres@", "postgresql://nobody:s3cr3t-pw@");
+    Manifests.namespaceWithDatabaseSecret(harness.client(), NS, "wrong", uri);
+    Manifests.create(
+        harness.client(),
+        Manifests.rename(NS, "bad-login", "wrong", "users", "user_name", "username"));
+    String message = readyMessage("bad-login", Reasons.DATABASE_UNREACHABLE);
+    assertTrue(
+        message.startsWith("spec.database: cannot connect to postgresql://nobody:***@"), message);
+    assertFalse(message.contains("s3cr3t-pw"), "the password never reaches status: " + message);
+    assertUntouched();
+  }
+
+  @Test
+  void replicaLagOverTheGateBlocksExpandUntilItRecovers() throws Exception {
+    try (Connection replica = TestPostgres.connect(TestPostgres.REPLICA);
+        Connection primary = db.connect()) {
+      replica.createStatement().execute("SELECT pg_wal_replay_pause()");
+      try {
+        // A WAL mark the paused replica cannot replay: from now on its measured lag grows with
+        // time.
+        ReplicationLag.measure(primary);
+        Thread.sleep(1_500);
+        var m = Manifests.rename(NS, "lagging", "db", "users", "user_name", "username");
+        m.getSpec().getGates().setMaxReplicationLag("1s");
+        Manifests.create(harness.client(), m);
+
+        String message = readyMessage("lagging", Reasons.REPLICATION_LAGGING);
+        assertTrue(
+            message.matches(
+                "replication lag [0-9.]+s exceeds gates.maxReplicationLag 1(\\.0)?s .*"),
+            message);
+        var blocked = Manifests.get(harness.client(), NS, "lagging");
+        assertEquals("Blocked", blocked.getStatus().getPhase());
+        assertTrue(
+            Conditions.find(blocked.getStatus().getConditions(), ConditionTypes.REPLICATION_HEALTHY)
+                .map(c -> "False".equals(c.getStatus()))
+                .orElse(false),
+            "ReplicationHealthy=False while the replica lags");
+        assertUntouched();
+      } finally {
+        replica.createStatement().execute("SELECT pg_wal_replay_resume()");
+      }
+    }
+    awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        "lagging",
+        ConditionTypes.READY,
+        "True",
+        Reasons.EXPANDED,
+        Duration.ofMinutes(2));
+  }
+
+  private String readyMessage(String name, String reason) {
+    var m =
+        awaitCondition(
+            harness.client(),
+            DatabaseMigration.class,
+            NS,
+            name,
+            ConditionTypes.READY,
+            "False",
+            reason,
+            Duration.ofSeconds(30));
+    return Conditions.find(m.getStatus().getConditions(), ConditionTypes.READY)
+        .orElseThrow()
+        .getMessage();
+  }
+
+  private void assertUntouched() {
+    assertEquals(
+        0,
+        db.queryLong(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND"
+                + " column_name = 'username'"),
+        "no column was added");
+    assertEquals(
+        0,
+        db.queryLong("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"),
+        "no trigger was installed");
+  }
+}
