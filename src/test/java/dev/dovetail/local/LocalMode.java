@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.testing.AppWorkload;
 import dev.dovetail.testing.KubeHarness;
+import dev.dovetail.testing.Manifests;
 import dev.dovetail.testing.TestPostgres;
 import dev.dovetail.testing.UsersTable;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -108,15 +109,11 @@ public final class LocalMode {
       Console.say(
           "Old application retired; committing phase: Contract (samples/rename-column-contract.yaml).");
       oldApp.stop();
-      client
-          .resources(DatabaseMigration.class)
-          .inNamespace(m.getMetadata().getNamespace())
-          .withName(m.getMetadata().getName())
-          .edit(
-              x -> {
-                x.getSpec().setPhase(MigrationPhase.Contract);
-                return x;
-              });
+      Manifests.editSpec(
+          client,
+          m.getMetadata().getNamespace(),
+          m.getMetadata().getName(),
+          spec -> spec.setPhase(MigrationPhase.Contract));
       var contracted = watcher.until(Reasons.CONTRACTED, Duration.ofMinutes(5));
       Thread.sleep(1_000);
       newApp.stop();

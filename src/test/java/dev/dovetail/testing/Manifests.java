@@ -64,15 +64,24 @@ public final class Manifests {
       String namespace,
       String name,
       Consumer<DatabaseMigrationSpec> edit) {
-    return client
-        .resources(DatabaseMigration.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            m -> {
-              edit.accept(m.getSpec());
-              return m;
-            });
+    // The operator patches status concurrently; like kubectl, retry on a stale resourceVersion.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client
+            .resources(DatabaseMigration.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                m -> {
+                  edit.accept(m.getSpec());
+                  return m;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   public static DatabaseMigration get(KubernetesClient client, String namespace, String name) {
