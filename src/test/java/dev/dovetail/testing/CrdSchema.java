@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a manifest against the structural rules of a generated CRD's openAPIV3Schema: types,
- * required fields, enums, patterns, numeric bounds, list sizes and unknown fields. CEL rules are
- * left to the API server; this is what `kubectl apply` would refuse before they run.
+ * Checks a manifest against a generated CRD's openAPIV3Schema the way the API server admits it:
+ * {@link #validate} checks the structural rules (types, required fields, enums, patterns, lengths,
+ * numeric bounds, list sizes, unknown fields); {@link #admitCreate} and {@link #admitUpdate} first
+ * apply the schema's defaults, then run the structural rules and the CEL rules
+ * (x-kubernetes-validations, with {@code oldSelf} on an update) through {@link CelRules}.
  */
 public final class CrdSchema {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private final JsonNode schema;
+  private final CelRules cel = new CelRules();
 
   private CrdSchema(JsonNode schema) {
     this.schema = schema;
@@ -32,11 +35,54 @@ public final class CrdSchema {
   /** Problems with the resource, each naming the path; empty when it conforms. */
   public List<String> validate(JsonNode resource) {
     var problems = new ArrayList<String>();
-    var onlyServed = resource.deepCopy();
-    ((com.fasterxml.jackson.databind.node.ObjectNode) onlyServed)
-        .remove(List.of("apiVersion", "kind", "metadata", "status"));
-    check(schema, onlyServed, "", problems);
+    check(schema, served(resource), "", problems);
     return problems;
+  }
+
+  /** Everything the API server would refuse when the resource is created. */
+  public List<String> admitCreate(JsonNode resource) {
+    JsonNode defaulted = withDefaults(resource);
+    var problems = new ArrayList<>(validate(defaulted));
+    problems.addAll(cel.check(schema, served(defaulted), null));
+    return problems;
+  }
+
+  /** Everything the API server would refuse when {@code old} is replaced by {@code resource}. */
+  public List<String> admitUpdate(JsonNode old, JsonNode resource) {
+    JsonNode defaulted = withDefaults(resource);
+    var problems = new ArrayList<>(validate(defaulted));
+    problems.addAll(cel.check(schema, served(defaulted), served(withDefaults(old))));
+    return problems;
+  }
+
+  /** The resource with the schema's defaults filled in, as the API server stores it. */
+  public JsonNode withDefaults(JsonNode resource) {
+    JsonNode copy = resource.deepCopy();
+    fillDefaults(schema, copy);
+    return copy;
+  }
+
+  private static void fillDefaults(JsonNode s, JsonNode v) {
+    if (v instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields();
+          it.hasNext(); ) {
+        var prop = it.next();
+        if (!object.has(prop.getKey()) && prop.getValue().has("default")) {
+          object.set(prop.getKey(), prop.getValue().get("default").deepCopy());
+        }
+        if (object.has(prop.getKey())) {
+          fillDefaults(prop.getValue(), object.get(prop.getKey()));
+        }
+      }
+    } else if (v.isArray()) {
+      v.forEach(item -> fillDefaults(s.path("items"), item));
+    }
+  }
+
+  private static JsonNode served(JsonNode resource) {
+    var copy = (com.fasterxml.jackson.databind.node.ObjectNode) resource.deepCopy();
+    copy.remove(List.of("apiVersion", "kind", "metadata", "status"));
+    return copy;
   }
 
   private void check(JsonNode s, JsonNode v, String path, List<String> problems) {
@@ -92,6 +138,9 @@ public final class CrdSchema {
           if (!found) {
             problems.add(path + ": '" + v.asText() + "' is not one of " + s.get("enum"));
           }
+        }
+        if (s.has("maxLength") && v.asText().length() > s.get("maxLength").asInt()) {
+          problems.add(path + ": longer than " + s.get("maxLength").asInt() + " characters");
         }
         if (s.has("pattern") && !v.asText().matches(s.get("pattern").asText())) {
           problems.add(path + ": '" + v.asText() + "' does not match " + s.get("pattern").asText());

@@ -8,12 +8,27 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the user asks for: the operations and how far to take them. */
+/**
+ * What the user asks for: the operations and how far to take them.
+ *
+ * <p>The transition rules below run on updates only: a create has no {@code oldSelf}, and the
+ * history that decides whether {@code Contract} is legal lives in the database's bookkeeping, not
+ * in the API (a resource re-created with {@code phase: Contract} after its contract ran, e.g. a
+ * cluster rebuilt from Git, is legitimate). A create with {@code phase: Contract} of operations
+ * never expanded is therefore admitted and refused by the operator (reason ExpandNotVerified,
+ * nothing runs).
+ */
 @ValidationRule(
     value = "!has(oldSelf.phase) || oldSelf.phase != 'Abandon' || self.phase == 'Abandon'",
     message =
         "an abandoned migration cannot be resumed: spec.phase must stay Abandon (create a new"
             + " DatabaseMigration instead)")
+@ValidationRule(
+    value = "self.phase != 'Contract' || self.operations.all(op, op in oldSelf.operations)",
+    message =
+        "spec.phase Contract cannot add or change operations in the same change: an operation"
+            + " contracts only after it was applied with phase Expand and verified (commit the"
+            + " new operations with phase Expand first, then Contract)")
 public class DatabaseMigrationSpec {
 
   @Required

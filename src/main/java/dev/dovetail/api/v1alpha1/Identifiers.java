@@ -9,5 +9,11 @@ public final class Identifiers {
    */
   public static final String PATTERN = "^[A-Za-z_][A-Za-z0-9_$]{0,62}$";
 
+  /**
+   * The same bound as an explicit maxLength: the API server estimates the cost of CEL rules from
+   * maxLength (not from patterns), and rules comparing operations must stay inside its budget.
+   */
+  public static final int MAX_LENGTH = 63;
+
   private Identifiers() {}
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** {@code renameColumn}: table.from becomes table.to. */
@@ -12,21 +13,25 @@ public class RenameColumn {
 
   @Default("public")
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Schema of the table. Defaults to public.")
   private String schema = "public";
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Table that holds the column; it needs a single-column primary key.")
   private String table;
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Current column name, used by the old application.")
   private String from;
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("New column name, used by the new application.")
   private String to;
 
