@@ -13,13 +13,18 @@ MANIFESTS ?=
 # One line per log record in the demo's terminal (java.util.logging's default takes two).
 DEMO_LOG = '-Djava.util.logging.SimpleFormatter.format=%1$$tT %4$$s %3$$s: %5$$s%6$$s%n'
 
-.PHONY: help build test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down
+.PHONY: help build image test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## Compile, check formatting, generate CRDs into target/kubernetes, package the operator.
 	$(MVN) package -DskipTests
+
+image: build ## Build the operator/worker image as an OCI archive (target/dovetail-operator-image.tar), no Docker.
+	hack/image-root.sh target/image-root
+	$(MVN) -q jib:buildTar
+	hack/check-image.py target/dovetail-operator-image.tar
 
 test: postgres ## Run unit and integration tests against real PostgreSQL, then check crds/ for drift.
 	$(PG_ENV) && $(MVN) verify
