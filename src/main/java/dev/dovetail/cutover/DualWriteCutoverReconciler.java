@@ -4,6 +4,7 @@ import dev.dovetail.api.v1alpha1.ConditionTypes;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverStatus;
 import dev.dovetail.kube.Conditions;
+import dev.dovetail.kube.StatusUpdates;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -45,7 +46,13 @@ public class DualWriteCutoverReconciler implements Reconciler<DualWriteCutover> 
     if (Objects.equals(status, cutover.getStatus())) {
       return UpdateControl.noUpdate();
     }
-    cutover.setStatus(status);
-    return UpdateControl.patchStatus(cutover);
+    StatusUpdates.replace(
+        cutover,
+        context,
+        c -> {
+          c.setStatus(status);
+          return c;
+        });
+    return UpdateControl.noUpdate();
   }
 }

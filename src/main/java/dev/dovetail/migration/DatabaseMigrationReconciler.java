@@ -4,6 +4,7 @@ import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.kube.Labels;
+import dev.dovetail.kube.StatusUpdates;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -66,7 +67,7 @@ public class DatabaseMigrationReconciler
               .act(step, migration, db.connection(), observation);
       var status = MigrationStatusBuilder.build(migration, observation, recorded);
       new MigrationEvents(context.getClient()).onTransition(migration, status);
-      return patchIfChanged(migration, status, Recheck.after(recorded, config));
+      return patchIfChanged(migration, context, status, Recheck.after(recorded, config));
     }
   }
 
@@ -88,14 +89,20 @@ public class DatabaseMigrationReconciler
   }
 
   private static UpdateControl<DatabaseMigration> patchIfChanged(
-      DatabaseMigration migration, DatabaseMigrationStatus status, java.time.Duration recheck) {
-    UpdateControl<DatabaseMigration> control;
-    if (Objects.equals(migration.getStatus(), status)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      migration.setStatus(status);
-      control = UpdateControl.patchStatus(migration);
+      DatabaseMigration migration,
+      Context<DatabaseMigration> context,
+      DatabaseMigrationStatus status,
+      java.time.Duration recheck) {
+    if (!Objects.equals(migration.getStatus(), status)) {
+      StatusUpdates.replace(
+          migration,
+          context,
+          m -> {
+            m.setStatus(status);
+            return m;
+          });
     }
+    UpdateControl<DatabaseMigration> control = UpdateControl.noUpdate();
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 }

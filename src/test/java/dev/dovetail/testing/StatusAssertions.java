@@ -59,6 +59,7 @@ public final class StatusAssertions {
     }
     JsonNode conditions =
         Serialization.jsonMapper().valueToTree(resource).path("status").path("conditions");
+    assertUniqueTypes(resource, conditions);
     for (JsonNode c : conditions) {
       if (type.equals(c.path("type").asText())
           && status.equals(c.path("status").asText())
@@ -67,6 +68,21 @@ public final class StatusAssertions {
       }
     }
     return false;
+  }
+
+  /** Every status the tests look at, at every poll, has each condition type at most once. */
+  private static void assertUniqueTypes(HasMetadata resource, JsonNode conditions) {
+    var seen = new java.util.HashSet<String>();
+    for (JsonNode c : conditions) {
+      if (!seen.add(c.path("type").asText())) {
+        throw new AssertionError(
+            "condition type %s appears twice in the status of %s:%n%s"
+                .formatted(
+                    c.path("type").asText(),
+                    resource.getMetadata().getName(),
+                    statusYaml(resource)));
+      }
+    }
   }
 
   static String statusYaml(HasMetadata resource) {
