@@ -13,7 +13,7 @@ MANIFESTS ?=
 # One line per log record in the demo's terminal (java.util.logging's default takes two).
 DEMO_LOG = '-Djava.util.logging.SimpleFormatter.format=%1$$tT %4$$s %3$$s: %5$$s%6$$s%n'
 
-.PHONY: help build image test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down
+.PHONY: help build image test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down lua
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ image: build ## Build the operator/worker image as an OCI archive (target/doveta
 	$(MVN) -q jib:buildTar
 	hack/check-image.py target/dovetail-operator-image.tar
 
-test: postgres ## Run unit and integration tests against real PostgreSQL, then check crds/ for drift.
+test: postgres lua ## Run unit and integration tests against real PostgreSQL, then check crds/ for drift.
 	$(PG_ENV) && $(MVN) verify
 	hack/check-crds.sh
 
@@ -59,6 +59,9 @@ fmt: ## Format the Java sources (google-java-format).
 
 postgres: ## Start the local PostgreSQL topology (primary, replica, target).
 	hack/postgres.sh up >/dev/null
+
+lua: ## Make sure Lua 5.1 is there (the Argo CD health checks are tested in it); installs Debian's lua5.1 if missing.
+	@command -v lua5.1 >/dev/null || { apt-get update -qq && apt-get install -y -qq lua5.1 >/dev/null; }
 
 postgres-down: ## Stop the local PostgreSQL topology (data kept; hack/postgres.sh destroy removes it).
 	hack/postgres.sh down
