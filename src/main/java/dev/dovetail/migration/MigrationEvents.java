@@ -25,7 +25,11 @@ final class MigrationEvents {
           Reasons.VERIFICATION_FAILED,
           Reasons.VERIFICATION_MISMATCH,
           Reasons.CONTRACT_IRREVERSIBLE,
-          Reasons.EXPAND_NOT_VERIFIED);
+          Reasons.EXPAND_NOT_VERIFIED,
+          Reasons.CONSTRAINT_VIOLATED,
+          Reasons.DUPLICATE_KEYS,
+          Reasons.INDEX_BUILD_FAILED,
+          Reasons.DDL_FAILED);
 
   private final EventRecorder recorder;
 

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param rollbackable recorded, not contracted operations, rebuilt so they can be undone; an empty
  *     Optional when their table no longer exists
  * @param lag null when not measured this pass
+ * @param cleanupAfter spec.cleanupAfter: how long a contract that hid the old side stays undoable
  */
 public record MigrationObservation(
     Instant now,
@@ -38,7 +39,44 @@ public record MigrationObservation(
     JobView backfillJob,
     JobView verifyJob,
     List<BackfillProgress> progress,
-    List<VerificationRecord> verification) {
+    List<VerificationRecord> verification,
+    Duration cleanupAfter) {
+
+  /** Without spec.cleanupAfter (0s: clean up right after contract). */
+  public MigrationObservation(
+      Instant now,
+      String unreachable,
+      List<String> problems,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded,
+      Map<String, Optional<SchemaChange>> rollbackable,
+      LagReading lag,
+      Duration maxLag,
+      Duration minExpandDuration,
+      boolean bookkeepingInstalled,
+      boolean pausedInDatabase,
+      JobView backfillJob,
+      JobView verifyJob,
+      List<BackfillProgress> progress,
+      List<VerificationRecord> verification) {
+    this(
+        now,
+        unreachable,
+        problems,
+        desired,
+        recorded,
+        rollbackable,
+        lag,
+        maxLag,
+        minExpandDuration,
+        bookkeepingInstalled,
+        pausedInDatabase,
+        backfillJob,
+        verifyJob,
+        progress,
+        verification,
+        Duration.ZERO);
+  }
 
   /** Nothing could be read beyond the spec. */
   static MigrationObservation specOnly(Instant now, List<String> problems, String unreachable) {
@@ -57,12 +95,28 @@ public record MigrationObservation(
         null,
         null,
         List.of(),
-        List.of());
+        List.of(),
+        Duration.ZERO);
   }
 
   String state(String operationId) {
     OperationRecord r = recorded.get(operationId);
     return r == null ? null : r.state();
+  }
+
+  OperationRecord record(String operationId) {
+    return recorded.get(operationId);
+  }
+
+  /** How many steps of its current stage the operation has done (0 when none is in progress). */
+  int step(String operationId) {
+    OperationRecord r = recorded.get(operationId);
+    return r == null ? 0 : r.step();
+  }
+
+  /** Whether any operation has rows to backfill and verify. */
+  boolean verifies() {
+    return desired.stream().anyMatch(d -> d.change() != null && d.change().backfill().isPresent());
   }
 
   /** Rows examined and estimated total over all backfill targets. */
@@ -78,7 +132,10 @@ public record MigrationObservation(
 
   /** The verification result over all operations: null until every operation has one. */
   Optional<VerificationRecord> verificationTotal() {
-    long changes = desired.stream().filter(d -> d.change() != null).count();
+    long changes =
+        desired.stream()
+            .filter(d -> d.change() != null && d.change().backfill().isPresent())
+            .count();
     if (verification.isEmpty() || verification.size() < changes) {
       return Optional.empty();
     }

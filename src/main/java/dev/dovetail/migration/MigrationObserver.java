@@ -7,6 +7,7 @@ import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.ReplicationLag;
 import dev.dovetail.postgres.VerificationRecord;
 import dev.dovetail.postgres.change.ChangeResolver;
@@ -54,14 +55,17 @@ final class MigrationObserver {
     if (installed) {
       Bookkeeping.operations(connection, key).forEach(r -> recorded.put(r.operationId(), r));
     }
-    var resolver = new ChangeResolver(catalog);
-    var resolution = resolver.resolve(spec.getOperations(), recorded);
+    var resolver = new ChangeResolver(connection);
+    var resolution = resolver.resolve(spec.getOperations(), spec.isAllowRawSql(), recorded);
     var desired = resolution.changes();
     var desiredIds = desired.stream().map(DesiredChange::id).toList();
     Map<String, Optional<SchemaChange>> rollbackable = new LinkedHashMap<>();
     for (var r : recorded.values()) {
-      if (!"contracted".equals(r.state()) && !desiredIds.contains(r.operationId())
-          || !"contracted".equals(r.state()) && isAbandon(spec)) {
+      boolean undoing =
+          !desiredIds.contains(r.operationId())
+              || isAbandon(spec)
+              || OperationStates.ROLLING_BACK.equals(r.state());
+      if (undoing && !ChangeResolver.isFinal(r)) {
         rollbackable.put(r.operationId(), resolver.forRollback(r));
       }
     }
@@ -81,7 +85,8 @@ final class MigrationObserver {
           null,
           null,
           List.of(),
-          List.of());
+          List.of(),
+          Durations.parse(spec.getCleanupAfter()));
     }
     String backfillHash = MigrationJobs.backfillHash(spec, desired);
     JobView backfill = view(m, MigrationJobs.BACKFILL, backfillHash, jobs);
@@ -113,7 +118,8 @@ final class MigrationObserver {
         installed
             ? onlyDesired(Bookkeeping.backfillProgress(connection, key), desiredIds)
             : List.of(),
-        verification);
+        verification,
+        Durations.parse(spec.getCleanupAfter()));
   }
 
   private static List<dev.dovetail.postgres.BackfillProgress> onlyDesired(

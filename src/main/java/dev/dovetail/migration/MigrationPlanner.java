@@ -6,6 +6,7 @@ import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.MigrationStep.AfterBackfill;
+import dev.dovetail.migration.MigrationStep.Cleanup;
 import dev.dovetail.migration.MigrationStep.Contract;
 import dev.dovetail.migration.MigrationStep.Done;
 import dev.dovetail.migration.MigrationStep.Expand;
@@ -14,14 +15,16 @@ import dev.dovetail.migration.MigrationStep.Invalid;
 import dev.dovetail.migration.MigrationStep.RollBack;
 import dev.dovetail.migration.MigrationStep.StartJob;
 import dev.dovetail.migration.MigrationStep.SyncPause;
+import dev.dovetail.migration.MigrationStep.Uncontract;
 import dev.dovetail.migration.MigrationStep.Wait;
 import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.OperationStates;
+import dev.dovetail.postgres.change.ChangeResolver;
 import dev.dovetail.postgres.change.DesiredChange;
+import dev.dovetail.postgres.change.SchemaChange;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,9 @@ import java.util.Optional;
 public final class MigrationPlanner {
   static final Duration JOB_RECHECK = Duration.ofSeconds(2);
   static final Duration GATE_RECHECK = Duration.ofSeconds(5);
+
+  /** A step that failed on the data (violations, duplicates) is tried again after this long. */
+  static final Duration FAILED_RETRY = Duration.ofMinutes(1);
 
   private MigrationPlanner() {}
 
@@ -53,30 +59,55 @@ public final class MigrationPlanner {
     return forward(spec, o);
   }
 
+  /**
+   * Undo what is no longer desired, newest expansion first (later operations may build on earlier
+   * ones): an operation removed from the spec, every operation under Abandon, and a rollback
+   * already under way. A contract that hid the old side is undone first, then the expansion.
+   * Finished (final) operations stay.
+   */
   private static Optional<MigrationStep> rollback(
       DatabaseMigrationSpec spec, MigrationObservation o) {
     var desiredIds = o.desired().stream().map(DesiredChange::id).toList();
     boolean abandon = spec.getPhase() == MigrationPhase.Abandon;
-    // Undo in reverse order of expansion: later operations may build on earlier ones.
     return o.recorded().values().stream()
-        .filter(r -> !"contracted".equals(r.state()))
-        .filter(r -> abandon || !desiredIds.contains(r.operationId()))
+        .filter(r -> !ChangeResolver.isFinal(r))
+        .filter(
+            r ->
+                abandon
+                    || !desiredIds.contains(r.operationId())
+                    || OperationStates.ROLLING_BACK.equals(r.state()))
         .max(
             Comparator.comparing(
                 OperationRecord::expandedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .map(
-            r ->
-                new RollBack(
-                    r.operationId(),
-                    o.rollbackable().getOrDefault(r.operationId(), Optional.empty()),
-                    abandon
-                        ? "spec.phase is Abandon"
-                        : "operation " + r.operationId() + " was removed from spec.operations"));
+        .map(r -> undo(r, o, abandon));
+  }
+
+  private static MigrationStep undo(OperationRecord r, MigrationObservation o, boolean abandon) {
+    String why =
+        abandon
+            ? "spec.phase is Abandon"
+            : "operation " + r.operationId() + " was removed from spec.operations";
+    Optional<SchemaChange> change =
+        o.rollbackable().getOrDefault(r.operationId(), Optional.empty());
+    boolean hidden =
+        OperationStates.CONTRACTED.equals(r.state())
+            || OperationStates.UNCONTRACTING.equals(r.state());
+    if (hidden && change.isPresent()) {
+      return new Uncontract(
+          r.operationId(),
+          change.get(),
+          why,
+          OperationStates.UNCONTRACTING.equals(r.state()) ? r.step() : 0);
+    }
+    return new RollBack(
+        r.operationId(),
+        change,
+        why,
+        OperationStates.ROLLING_BACK.equals(r.state()) ? r.step() : 0);
   }
 
   private static MigrationStep abandoned(MigrationObservation o) {
-    long contracted =
-        o.recorded().values().stream().filter(r -> "contracted".equals(r.state())).count();
+    long contracted = o.recorded().values().stream().filter(ChangeResolver::isFinal).count();
     return contracted == 0
         ? new Done(
             "Abandoned",
@@ -94,15 +125,30 @@ public final class MigrationPlanner {
 
   private static MigrationStep forward(DatabaseMigrationSpec spec, MigrationObservation o) {
     var desired = o.desired();
-    boolean anyContracted = desired.stream().anyMatch(d -> "contracted".equals(o.state(d.id())));
-    boolean allContracted = desired.stream().allMatch(d -> "contracted".equals(o.state(d.id())));
-    if (allContracted) {
-      return spec.getPhase() == MigrationPhase.Contract
-          ? new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true)
-          : irreversible();
+    boolean anyFinal = desired.stream().anyMatch(d -> isFinal(o, d));
+    boolean allFinal = desired.stream().allMatch(d -> isFinal(o, d));
+    if (spec.getPhase() == MigrationPhase.Expand) {
+      // Back from Contract: swap back what contract only hid, last operation first.
+      for (int i = desired.size() - 1; i >= 0; i--) {
+        var d = desired.get(i);
+        String state = o.state(d.id());
+        if (d.change() != null
+            && !isFinal(o, d)
+            && (OperationStates.CONTRACTED.equals(state)
+                || OperationStates.UNCONTRACTING.equals(state))) {
+          return new Uncontract(
+              d.id(),
+              d.change(),
+              "spec.phase is Expand",
+              OperationStates.UNCONTRACTING.equals(state) ? o.step(d.id()) : 0);
+        }
+      }
+      if (anyFinal) {
+        return irreversible();
+      }
     }
-    if (spec.getPhase() == MigrationPhase.Expand && anyContracted) {
-      return irreversible();
+    if (allFinal) {
+      return new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true);
     }
     if (o.bookkeepingInstalled() && spec.isPaused() != o.pausedInDatabase()) {
       return new SyncPause(spec.isPaused());
@@ -116,7 +162,7 @@ public final class MigrationPlanner {
           GATE_RECHECK);
     }
     Optional<DesiredChange> notExpanded =
-        desired.stream().filter(d -> o.state(d.id()) == null).findFirst();
+        desired.stream().filter(d -> in(o, d, null, OperationStates.EXPANDING)).findFirst();
     if (notExpanded.isPresent() && spec.getPhase() == MigrationPhase.Contract) {
       return new Wait(
           "Blocked",
@@ -130,7 +176,10 @@ public final class MigrationPlanner {
     }
     Optional<Wait> lagGate = lagGate(o);
     if (notExpanded.isPresent()) {
-      return lagGate.isPresent() ? lagGate.get() : new Expand(notExpanded.get());
+      var d = notExpanded.get();
+      return lagGate.isPresent()
+          ? lagGate.get()
+          : failed(o, d).orElse(new Expand(d, o.step(d.id())));
     }
     // A finished Job may be gone (ttlSecondsAfterFinished); the checkpoints in the database still
     // say the work is done, so the status never flaps back to Backfilling.
@@ -141,48 +190,62 @@ public final class MigrationPlanner {
     if (backfill != null) {
       return backfill instanceof StartJob && lagGate.isPresent() ? lagGate.get() : backfill;
     }
-    List<DesiredChange> toValidate = new ArrayList<>();
-    for (var d : desired) {
-      if ("expanded".equals(o.state(d.id()))) {
-        toValidate.add(d);
+    Optional<DesiredChange> toValidate =
+        desired.stream()
+            .filter(d -> in(o, d, OperationStates.EXPANDED, OperationStates.VALIDATING))
+            .findFirst();
+    if (toValidate.isPresent()) {
+      var d = toValidate.get();
+      return failed(o, d).orElse(new AfterBackfill(d, o.step(d.id())));
+    }
+    Optional<Instant> verifiedAt;
+    long rowsChecked = 0;
+    if (o.verifies()) {
+      MigrationStep verify =
+          o.verifyJob().outcome() == JobOutcome.ABSENT && o.verificationTotal().isPresent()
+              ? null
+              : job(o.verifyJob(), Reasons.VERIFYING, Reasons.VERIFICATION_FAILED, o);
+      if (verify != null) {
+        return verify;
       }
-    }
-    if (!toValidate.isEmpty()) {
-      return new AfterBackfill(toValidate);
-    }
-    MigrationStep verify =
-        o.verifyJob().outcome() == JobOutcome.ABSENT && o.verificationTotal().isPresent()
-            ? null
-            : job(o.verifyJob(), Reasons.VERIFYING, Reasons.VERIFICATION_FAILED, o);
-    if (verify != null) {
-      return verify;
-    }
-    var result = o.verificationTotal();
-    if (result.isEmpty()) {
-      return new Fail(
-          Reasons.VERIFICATION_FAILED,
-          "verification Job " + o.verifyJob().name() + " finished without recording a result");
-    }
-    var v = result.get();
-    if (!v.clean()) {
-      return new Fail(
-          Reasons.VERIFICATION_MISMATCH,
-          "%d of %d rows differ between old and new columns (%d still missing); sample keys %s"
-              .formatted(
-                  v.rowsMissing() + v.rowsDiffering(),
-                  v.rowsChecked(),
-                  v.rowsMissing(),
-                  v.sampleKeys()));
+      var result = o.verificationTotal();
+      if (result.isEmpty()) {
+        return new Fail(
+            Reasons.VERIFICATION_FAILED,
+            "verification Job " + o.verifyJob().name() + " finished without recording a result");
+      }
+      var v = result.get();
+      if (!v.clean()) {
+        return new Fail(
+            Reasons.VERIFICATION_MISMATCH,
+            "%d of %d rows differ between old and new columns (%d still missing); sample keys %s"
+                .formatted(
+                    v.rowsMissing() + v.rowsDiffering(),
+                    v.rowsChecked(),
+                    v.rowsMissing(),
+                    v.sampleKeys()));
+      }
+      verifiedAt = Optional.of(v.finishedAt());
+      rowsChecked = v.rowsChecked();
+    } else {
+      verifiedAt =
+          o.recorded().values().stream()
+              .map(OperationRecord::expandedAt)
+              .filter(java.util.Objects::nonNull)
+              .max(Comparator.naturalOrder());
     }
     if (spec.getPhase() == MigrationPhase.Expand) {
       return new Done(
           "Expanded",
           Reasons.EXPANDED,
-          "expand verified: %d rows checked, 0 missing, 0 differing; old and new application versions can both run"
-              .formatted(v.rowsChecked()),
+          (o.verifies()
+                  ? "expand verified: %d rows checked, 0 missing, 0 differing; "
+                      .formatted(rowsChecked)
+                  : "expand complete (nothing to backfill); ")
+              + "old and new application versions can both run",
           true);
     }
-    Instant soakedAt = v.finishedAt().plus(o.minExpandDuration());
+    Instant soakedAt = verifiedAt.orElse(o.now()).plus(o.minExpandDuration());
     if (o.now().isBefore(soakedAt)) {
       return new Wait(
           "Expanded",
@@ -197,11 +260,81 @@ public final class MigrationPlanner {
     if (lagGate.isPresent()) {
       return lagGate.get();
     }
-    return desired.stream()
-        .filter(d -> !"contracted".equals(o.state(d.id())))
-        .findFirst()
-        .<MigrationStep>map(Contract::new)
-        .orElseGet(() -> new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true));
+    Optional<DesiredChange> toContract =
+        desired.stream()
+            .filter(d -> in(o, d, OperationStates.VALIDATED, OperationStates.CONTRACTING))
+            .findFirst();
+    if (toContract.isPresent()) {
+      var d = toContract.get();
+      return failed(o, d).orElse(new Contract(d, o.step(d.id())));
+    }
+    return cleanup(o);
+  }
+
+  /** Contracted operations that hid their old side: clean up once spec.cleanupAfter has passed. */
+  private static MigrationStep cleanup(MigrationObservation o) {
+    Instant next = null;
+    for (var d : o.desired()) {
+      OperationRecord r = o.record(d.id());
+      if (d.change() == null || r == null) {
+        continue;
+      }
+      if (OperationStates.CLEANING.equals(r.state())) {
+        return new Cleanup(d, r.step());
+      }
+      if (OperationStates.CONTRACTED.equals(r.state())) {
+        Instant due =
+            (r.contractedAt() == null ? o.now() : r.contractedAt()).plus(o.cleanupAfter());
+        if (!o.now().isBefore(due)) {
+          return failed(o, d).orElse(new Cleanup(d, 0));
+        }
+        next = next == null || due.isBefore(next) ? due : next;
+      }
+    }
+    if (next != null) {
+      return new Done(
+          "Contracted",
+          Reasons.CLEANUP_PENDING,
+          "contract done; the old side is hidden and kept in sync until %s (spec.cleanupAfter %s):"
+                  .formatted(next, Durations.format(o.cleanupAfter()))
+              + " setting spec.phase back to Expand until then restores it",
+          true);
+    }
+    return new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true);
+  }
+
+  /** A step of this operation failed recently: report it instead of running it again at once. */
+  private static Optional<MigrationStep> failed(MigrationObservation o, DesiredChange d) {
+    OperationRecord r = o.record(d.id());
+    if (r == null || r.failure() == null || r.failedAt() == null) {
+      return Optional.empty();
+    }
+    if (!o.now().isBefore(r.failedAt().plus(FAILED_RETRY))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Fail(
+            r.failureReason(),
+            "spec.operations[%d] (%s): %s; retried at %s"
+                .formatted(d.index(), d.kind(), r.failure(), r.failedAt().plus(FAILED_RETRY))));
+  }
+
+  private static boolean in(MigrationObservation o, DesiredChange d, String... states) {
+    if (d.change() == null) {
+      return false;
+    }
+    String state = o.state(d.id());
+    for (String s : states) {
+      if (java.util.Objects.equals(s, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isFinal(MigrationObservation o, DesiredChange d) {
+    OperationRecord r = o.record(d.id());
+    return r != null && ChangeResolver.isFinal(r);
   }
 
   /** Null when the Job succeeded; otherwise the step that starts it, waits for it or reports it. */

@@ -11,6 +11,7 @@ import dev.dovetail.api.v1alpha1.VerificationStatus;
 import dev.dovetail.kube.Conditions;
 import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.MigrationStep.AfterBackfill;
+import dev.dovetail.migration.MigrationStep.Cleanup;
 import dev.dovetail.migration.MigrationStep.Contract;
 import dev.dovetail.migration.MigrationStep.Done;
 import dev.dovetail.migration.MigrationStep.Expand;
@@ -19,6 +20,7 @@ import dev.dovetail.migration.MigrationStep.Invalid;
 import dev.dovetail.migration.MigrationStep.RollBack;
 import dev.dovetail.migration.MigrationStep.StartJob;
 import dev.dovetail.migration.MigrationStep.SyncPause;
+import dev.dovetail.migration.MigrationStep.Uncontract;
 import dev.dovetail.migration.MigrationStep.Unreachable;
 import dev.dovetail.migration.MigrationStep.Wait;
 import dev.dovetail.postgres.OperationRecord;
@@ -108,7 +110,10 @@ final class MigrationStatusBuilder {
     }
     if (step instanceof Expand e) {
       return active(
-          Reasons.EXPANDING, "applying additive DDL for " + e.change().change().describe());
+          Reasons.EXPANDING,
+          "applying additive DDL for "
+              + e.change().change().describe()
+              + stepOf(e.step(), e.change().change().expand().size()));
     }
     if (step instanceof StartJob j) {
       return active(
@@ -117,15 +122,33 @@ final class MigrationStatusBuilder {
               : Reasons.VERIFYING,
           "started Job " + j.job().name());
     }
-    if (step instanceof AfterBackfill) {
-      return active(Reasons.VERIFYING, "validating constraints after the backfill");
+    if (step instanceof AfterBackfill a) {
+      return active(
+          Reasons.VERIFYING,
+          "validating constraints after the backfill: " + a.change().change().describe());
     }
     if (step instanceof Contract c) {
       return active(
-          Reasons.CONTRACTING, "dropping the old side of " + c.change().change().describe());
+          Reasons.CONTRACTING, "removing the old side of " + c.change().change().describe());
+    }
+    if (step instanceof Cleanup c) {
+      return active(
+          Reasons.CONTRACTING,
+          "dropping what contract hid, spec.cleanupAfter has passed: "
+              + c.change().change().describe());
+    }
+    if (step instanceof Uncontract u) {
+      return active(
+          Reasons.UNCONTRACTING,
+          "restoring the old side of " + u.change().describe() + ": " + u.why());
     }
     if (step instanceof RollBack r) {
-      return active(Reasons.ROLLING_BACK, "undoing expand: " + r.why());
+      return active(
+          Reasons.ROLLING_BACK,
+          "undoing expand"
+              + r.change().map(c -> " of " + c.describe()).orElse("")
+              + ": "
+              + r.why());
     }
     if (step instanceof SyncPause p) {
       return new Summary(
@@ -143,6 +166,10 @@ final class MigrationStatusBuilder {
     }
     var f = (Fail) step;
     return new Summary(false, f.reason(), false, f.reason(), f.message());
+  }
+
+  private static String stepOf(int step, int steps) {
+    return steps > 1 ? " (step %d of %d)".formatted(step + 1, steps) : "";
   }
 
   private static Summary active(String reason, String message) {

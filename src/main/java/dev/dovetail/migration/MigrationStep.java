@@ -32,8 +32,26 @@ public sealed interface MigrationStep {
     }
   }
 
-  /** Undo the expansion of one operation (change empty: its table is gone, forget it). */
-  record RollBack(String operationId, java.util.Optional<SchemaChange> change, String why)
+  /**
+   * Run rollback step {@code step} of one operation (change empty: its table is gone, forget it).
+   */
+  record RollBack(String operationId, java.util.Optional<SchemaChange> change, String why, int step)
+      implements MigrationStep {
+    public RollBack(String operationId, java.util.Optional<SchemaChange> change, String why) {
+      this(operationId, change, why, 0);
+    }
+
+    public String phase() {
+      return "RollingBack";
+    }
+
+    public boolean acts() {
+      return true;
+    }
+  }
+
+  /** Undo step {@code step} of a contract that hid the old side (before its cleanup). */
+  record Uncontract(String operationId, SchemaChange change, String why, int step)
       implements MigrationStep {
     public String phase() {
       return "RollingBack";
@@ -44,8 +62,12 @@ public sealed interface MigrationStep {
     }
   }
 
-  /** Apply one operation's additive DDL. */
-  record Expand(DesiredChange change) implements MigrationStep {
+  /** Run expand step {@code step} of one operation (additive DDL). */
+  record Expand(DesiredChange change, int step) implements MigrationStep {
+    public Expand(DesiredChange change) {
+      this(change, 0);
+    }
+
     public String phase() {
       return "Expanding";
     }
@@ -77,8 +99,8 @@ public sealed interface MigrationStep {
     }
   }
 
-  /** DDL that needs the backfill done (VALIDATE CONSTRAINT), for these operations. */
-  record AfterBackfill(List<DesiredChange> changes) implements MigrationStep {
+  /** Step {@code step} of the DDL that needs the backfill done (VALIDATE CONSTRAINT). */
+  record AfterBackfill(DesiredChange change, int step) implements MigrationStep {
     public String phase() {
       return "Verifying";
     }
@@ -89,7 +111,22 @@ public sealed interface MigrationStep {
   }
 
   /** Drop the old side of one operation. */
-  record Contract(DesiredChange change) implements MigrationStep {
+  record Contract(DesiredChange change, int step) implements MigrationStep {
+    public Contract(DesiredChange change) {
+      this(change, 0);
+    }
+
+    public String phase() {
+      return "Contracting";
+    }
+
+    public boolean acts() {
+      return true;
+    }
+  }
+
+  /** Drop what contract hid, spec.cleanupAfter after contract. */
+  record Cleanup(DesiredChange change, int step) implements MigrationStep {
     public String phase() {
       return "Contracting";
     }

@@ -2,9 +2,8 @@ package dev.dovetail.migration;
 
 import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dovetail.api.v1alpha1.Durations;
-import dev.dovetail.api.v1alpha1.Identifiers;
 import dev.dovetail.api.v1alpha1.Operation;
-import dev.dovetail.api.v1alpha1.RenameColumn;
+import dev.dovetail.postgres.change.ChangeKinds;
 import dev.dovetail.postgres.change.ChangeResolver;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,16 +38,13 @@ public final class MigrationValidator {
     for (int i = 0; i < ops.size(); i++) {
       String field = "spec.operations[" + i + "]";
       Operation op = ops.get(i);
-      if (op == null || op.kind() == null) {
-        problems.add(field + ": sets no known operation kind (known: renameColumn)");
-        continue;
-      }
       int before = problems.size();
-      renameColumn(op.getRenameColumn(), field + ".renameColumn", problems);
+      ChangeKinds.validate(op, field, problems);
       if (problems.size() == before && !ids.add(ChangeResolver.idOf(op))) {
         problems.add(field + ": repeats an earlier operation");
       }
     }
+    duration(spec.getCleanupAfter(), "spec.cleanupAfter", problems);
     duration(spec.getGates().getMaxReplicationLag(), "spec.gates.maxReplicationLag", problems);
     duration(spec.getGates().getMinExpandDuration(), "spec.gates.minExpandDuration", problems);
     duration(
@@ -66,29 +62,6 @@ public final class MigrationValidator {
       problems.add("spec.ddl.maxAttempts: must be at least 1");
     }
     return problems;
-  }
-
-  private static void renameColumn(RenameColumn rc, String field, List<String> problems) {
-    identifier(rc.getSchema(), field + ".schema", problems);
-    identifier(rc.getTable(), field + ".table", problems);
-    identifier(rc.getFrom(), field + ".from", problems);
-    identifier(rc.getTo(), field + ".to", problems);
-    if (rc.getFrom() != null && rc.getFrom().equals(rc.getTo())) {
-      problems.add(field + ".to: must differ from from");
-    }
-  }
-
-  private static void identifier(String value, String field, List<String> problems) {
-    if (value == null || value.isEmpty()) {
-      problems.add(field + ": required");
-    } else if (!value.matches(Identifiers.PATTERN)) {
-      problems.add(
-          field
-              + ": '"
-              + value
-              + "' is not a valid identifier (a letter or _, then letters, digits, _ or $; at most"
-              + " 63 characters)");
-    }
   }
 
   private static void duration(String value, String field, List<String> problems) {

@@ -25,7 +25,7 @@ public final class Bookkeeping {
   private Bookkeeping() {}
 
   public static void install(Connection c) throws SQLException {
-    if (installed(c)) {
+    if (installed(c) && upgraded(c)) {
       return;
     }
     boolean autoCommit = c.getAutoCommit();
@@ -57,6 +57,11 @@ public final class Bookkeeping {
               + " NOT NULL DEFAULT false)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS dovetail.wal_marks (lsn pg_lsn NOT NULL, at timestamptz NOT NULL)");
+      // Stages of several steps, and the last failed step (for the condition and its retry).
+      s.execute(
+          "ALTER TABLE dovetail.operations ADD COLUMN IF NOT EXISTS step int NOT NULL DEFAULT 0,"
+              + " ADD COLUMN IF NOT EXISTS failure_reason text, ADD COLUMN IF NOT EXISTS failure"
+              + " text, ADD COLUMN IF NOT EXISTS failed_at timestamptz");
       c.commit();
     } catch (SQLException e) {
       c.rollback();
@@ -74,21 +79,72 @@ public final class Bookkeeping {
     }
   }
 
+  private static boolean upgraded(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_attribute WHERE attrelid = 'dovetail.operations'::regclass"
+                    + " AND attname = 'failed_at' AND NOT attisdropped")) {
+      rs.next();
+      return rs.getLong(1) == 1;
+    }
+  }
+
   // --- operations -------------------------------------------------------------------------
 
-  public static void recordOperation(
-      Connection c, String migration, String operationId, String specJson, String state)
+  /**
+   * Moves an operation to {@code state} with {@code step} steps of its stage done, clearing any
+   * recorded failure; the row is created on the first step.
+   */
+  public static void advance(
+      Connection c, String migration, String operationId, String specJson, String state, int step)
       throws SQLException {
     update(
         c,
-        "INSERT INTO dovetail.operations (migration, operation_id, spec, state) VALUES (?, ?,"
-            + " ?::jsonb, ?) ON CONFLICT (migration, operation_id) DO UPDATE SET state ="
-            + " excluded.state, contracted_at = CASE WHEN excluded.state = 'contracted' THEN"
-            + " clock_timestamp() ELSE dovetail.operations.contracted_at END",
+        "INSERT INTO dovetail.operations (migration, operation_id, spec, state, step) VALUES (?, ?,"
+            + " ?::jsonb, ?, ?) ON CONFLICT (migration, operation_id) DO UPDATE SET state ="
+            + " excluded.state, step = excluded.step, failure_reason = NULL, failure = NULL,"
+            + " failed_at = NULL, contracted_at = CASE WHEN excluded.state = 'contracted' THEN"
+            + " clock_timestamp() WHEN excluded.state IN ('validated', 'expanded') THEN NULL ELSE"
+            + " dovetail.operations.contracted_at END",
         migration,
         operationId,
         specJson,
-        state);
+        state,
+        step);
+  }
+
+  /**
+   * Records that the next step of an operation failed, keeping its state; the row is created (as an
+   * expand not yet begun) when the very first step failed, so that undoing it is not forgotten.
+   */
+  public static void recordFailure(
+      Connection c,
+      String migration,
+      String operationId,
+      String specJson,
+      String reason,
+      String message)
+      throws SQLException {
+    update(
+        c,
+        "INSERT INTO dovetail.operations (migration, operation_id, spec, state, step,"
+            + " failure_reason, failure, failed_at) VALUES (?, ?, ?::jsonb, 'expanding', 0, ?, ?,"
+            + " clock_timestamp()) ON CONFLICT (migration, operation_id) DO UPDATE SET"
+            + " failure_reason = excluded.failure_reason, failure = excluded.failure, failed_at ="
+            + " excluded.failed_at",
+        migration,
+        operationId,
+        specJson,
+        reason,
+        message);
+  }
+
+  /** Records a finished stage (expanded, validated, contracted, ...). */
+  public static void recordOperation(
+      Connection c, String migration, String operationId, String specJson, String state)
+      throws SQLException {
+    advance(c, migration, operationId, specJson, state, 0);
   }
 
   public static List<OperationRecord> operations(Connection c, String migration)
@@ -96,8 +152,9 @@ public final class Bookkeeping {
     var records = new ArrayList<OperationRecord>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT operation_id, spec::text, state, expanded_at, contracted_at FROM"
-                + " dovetail.operations WHERE migration = ? ORDER BY expanded_at")) {
+            "SELECT operation_id, spec::text, state, expanded_at, contracted_at, step,"
+                + " failure_reason, failure, failed_at FROM dovetail.operations WHERE migration = ?"
+                + " ORDER BY expanded_at")) {
       ps.setString(1, migration);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -107,7 +164,11 @@ public final class Bookkeeping {
                   rs.getString(2),
                   rs.getString(3),
                   instant(rs, 4),
-                  instant(rs, 5)));
+                  instant(rs, 5),
+                  rs.getInt(6),
+                  rs.getString(7),
+                  rs.getString(8),
+                  instant(rs, 9)));
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.dovetail.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -51,6 +52,20 @@ public class DatabaseMigrationSpec {
           + " kind.")
   private List<Operation> operations = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Allow sql operations (raw up/down statements). Off by default; even when on, every"
+          + " statement is linted and one that would hold an ACCESS EXCLUSIVE lock for long is"
+          + " refused with the safe alternative.")
+  private boolean allowRawSql;
+
+  @Default("0s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "How long after contract the old side is kept, hidden and in sync, so that setting phase"
+          + " back to Expand restores it (changeColumnType, dropColumn); then it is dropped."
+          + " Default 0s: dropped right after contract. Example: 24h.")
+  private String cleanupAfter = "0s";
+
   @JsonPropertyDescription("Conditions every forward step waits for.")
   private MigrationGates gates = new MigrationGates();
 
@@ -87,6 +102,22 @@ public class DatabaseMigrationSpec {
 
   public void setOperations(List<Operation> operations) {
     this.operations = operations;
+  }
+
+  public boolean isAllowRawSql() {
+    return allowRawSql;
+  }
+
+  public void setAllowRawSql(boolean allowRawSql) {
+    this.allowRawSql = allowRawSql;
+  }
+
+  public String getCleanupAfter() {
+    return cleanupAfter;
+  }
+
+  public void setCleanupAfter(String cleanupAfter) {
+    this.cleanupAfter = cleanupAfter;
   }
 
   public MigrationGates getGates() {

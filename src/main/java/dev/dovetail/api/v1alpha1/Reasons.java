@@ -47,12 +47,32 @@ public final class Reasons {
   public static final String CONTRACTING = "Contracting";
   public static final String CONTRACTED = "Contracted";
 
+  // Operation steps that cannot succeed as the data stands; retried a minute later
+  /** Existing rows violate a constraint being validated; the message counts them, with keys. */
+  public static final String CONSTRAINT_VIOLATED = "ConstraintViolated";
+
+  /** A unique index or constraint cannot be built: the message lists duplicate keys. */
+  public static final String DUPLICATE_KEYS = "DuplicateKeys";
+
+  /** CREATE INDEX CONCURRENTLY failed or left an invalid index (which was dropped). */
+  public static final String INDEX_BUILD_FAILED = "IndexBuildFailed";
+
+  /** PostgreSQL refused a DDL statement; the message gives its SQLSTATE and error. */
+  public static final String DDL_FAILED = "DdlFailed";
+
   /** Contract already dropped the old schema; moving back to Expand is no longer possible. */
   public static final String CONTRACT_IRREVERSIBLE = "ContractIrreversible";
 
   // Rollback
   public static final String ROLLING_BACK = "RollingBack";
   public static final String ROLLED_BACK = "RolledBack";
+
+  /** A contract is being undone (spec.phase back to Expand within spec.cleanupAfter). */
+  public static final String UNCONTRACTING = "Uncontracting";
+
+  /** Contract hid the old side; it is dropped once spec.cleanupAfter has passed. */
+  public static final String CLEANUP_PENDING = "CleanupPending";
+
   public static final String ABANDONED = "Abandoned";
 
   /** Waiting for work not yet started (e.g. the first reconcile). */

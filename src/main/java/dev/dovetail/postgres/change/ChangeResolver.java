@@ -1,21 +1,25 @@
 package dev.dovetail.postgres.change;
 
 import dev.dovetail.api.v1alpha1.Operation;
-import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.ExpressionProbe;
 import dev.dovetail.postgres.OperationRecord;
-import dev.dovetail.postgres.TableInfo;
+import dev.dovetail.postgres.OperationStates;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns spec operations into {@link SchemaChange}s using the live catalog, and says what is wrong
- * with them (each problem names the spec field). Operations already recorded as expanded are
- * checked against what expand created, not against a fresh table.
+ * Turns spec operations into {@link SchemaChange}s using the live catalog, in spec order, and says
+ * what is wrong with them (each problem names the spec field). Operations already recorded are
+ * checked against what they created, not against a fresh table; columns an earlier operation will
+ * add count as present for later ones.
  */
 public final class ChangeResolver {
 
@@ -23,95 +27,143 @@ public final class ChangeResolver {
   public record Resolution(List<DesiredChange> changes, List<String> problems) {}
 
   private final Catalog catalog;
+  private final ExpressionProbe probe;
 
-  public ChangeResolver(Catalog catalog) {
-    this.catalog = catalog;
+  public ChangeResolver(Connection connection) {
+    this.catalog = new Catalog(connection);
+    this.probe = new ExpressionProbe(connection);
   }
 
   /** Stable identity of an operation spec; the catalog is not needed. */
   public static String idOf(Operation operation) {
-    if (operation.getRenameColumn() != null) {
-      return RenameColumnChange.idOf(operation.getRenameColumn());
-    }
-    throw new IllegalArgumentException("operation sets no known kind");
+    return ChangeKinds.idOf(operation);
   }
 
-  public Resolution resolve(List<Operation> operations, Map<String, OperationRecord> recorded)
+  /**
+   * Whether a recorded operation is finished for good: contracted (for kinds that hide the old
+   * side, cleaned up). Nothing of it is undone, not even by Abandon or deletion.
+   */
+  public static boolean isFinal(OperationRecord record) {
+    if (OperationStates.CLEANED.equals(record.state())
+        || OperationStates.CLEANING.equals(record.state())) {
+      return true;
+    }
+    if (!OperationStates.CONTRACTED.equals(record.state())) {
+      return false;
+    }
+    Operation op = Serialization.unmarshal(record.specJson(), Operation.class);
+    return ChangeKinds.of(op).map(k -> !k.reversibleContract()).orElse(true);
+  }
+
+  public Resolution resolve(
+      List<Operation> operations, boolean allowRawSql, Map<String, OperationRecord> recorded)
       throws SQLException {
     var changes = new ArrayList<DesiredChange>();
     var problems = new ArrayList<String>();
+    Map<String, List<ColumnInfo>> pending = new HashMap<>();
+    var rawSql = new ArrayList<String>();
+    Map<String, String> restructured = new HashMap<>();
+    Map<String, Integer> renamed = new HashMap<>();
+    for (int i = 0; i < operations.size(); i++) {
+      renamedTables(ChangeKinds.of(operations.get(i)).orElseThrow(), operations.get(i), i, renamed);
+    }
+    for (int i = 0; i < operations.size(); i++) {
+      for (String table :
+          tables(ChangeKinds.of(operations.get(i)).orElseThrow(), operations.get(i))) {
+        Integer renamer = renamed.get(table);
+        if (renamer != null && renamer != i) {
+          problems.add(
+              "spec.operations["
+                  + i
+                  + "]: table "
+                  + table
+                  + " is renamed by spec.operations["
+                  + renamer
+                  + "]; put the rename in its own DatabaseMigration");
+        }
+      }
+    }
     for (int i = 0; i < operations.size(); i++) {
       Operation op = operations.get(i);
-      String field = "spec.operations[" + i + "]." + op.kind();
-      String id = idOf(op);
-      OperationRecord record = recorded.get(id);
-      String json = Serialization.asJson(op);
-      if (record != null && "contracted".equals(record.state())) {
-        changes.add(new DesiredChange(i, id, op.kind(), json, null));
-        continue;
-      }
-      var change = renameColumn(op.getRenameColumn(), field, record != null, problems);
-      changes.add(new DesiredChange(i, id, op.kind(), json, change.orElse(null)));
+      ChangeKind<?> kind = ChangeKinds.of(op).orElseThrow();
+      changes.add(
+          resolve(kind, op, i, allowRawSql, recorded, problems, pending, rawSql, restructured));
     }
     return new Resolution(changes, problems);
+  }
+
+  private <S> DesiredChange resolve(
+      ChangeKind<S> kind,
+      Operation op,
+      int index,
+      boolean allowRawSql,
+      Map<String, OperationRecord> recorded,
+      List<String> problems,
+      Map<String, List<ColumnInfo>> pending,
+      List<String> rawSql,
+      Map<String, String> restructured)
+      throws SQLException {
+    S spec = kind.spec(op);
+    String field = "spec.operations[" + index + "]." + kind.name();
+    String id = kind.id(spec);
+    String json = Serialization.asJson(op);
+    OperationRecord record = recorded.get(id);
+    var sink = new SpecProblems(field, problems);
+    for (String column : kind.restructures(spec)) {
+      String earlier = restructured.putIfAbsent(column, "spec.operations[" + index + "]");
+      if (earlier != null) {
+        sink.add(
+            "",
+            "column "
+                + column
+                + " is already renamed, retyped or dropped by "
+                + earlier
+                + "; put the second change in a later DatabaseMigration");
+      }
+    }
+    SchemaChange change = null;
+    if (record == null || !isFinal(record)) {
+      var context =
+          new ResolveContext(
+              catalog, probe, record, sink, pending, List.copyOf(rawSql), allowRawSql);
+      change = sink.any() ? null : kind.resolve(spec, context).orElse(null);
+    }
+    if (record == null) {
+      for (var added : kind.addsColumns(spec)) {
+        pending
+            .computeIfAbsent(added.schema() + "." + added.table(), k -> new ArrayList<>())
+            .add(added.column());
+      }
+    }
+    if (op.getSql() != null) {
+      rawSql.add(op.getSql().getUp());
+    }
+    return new DesiredChange(index, id, kind.name(), json, change);
+  }
+
+  private static <S> void renamedTables(
+      ChangeKind<S> kind, Operation op, int index, Map<String, Integer> renamed) {
+    if (kind.renamesTables()) {
+      kind.tables(kind.spec(op)).forEach(t -> renamed.putIfAbsent(t, index));
+    }
+  }
+
+  private static <S> List<String> tables(ChangeKind<S> kind, Operation op) {
+    var tables = new ArrayList<>(kind.tables(kind.spec(op)));
+    if (op.getAddForeignKey() != null && op.getAddForeignKey().getReferences() != null) {
+      var r = op.getAddForeignKey().getReferences();
+      tables.add(r.getSchema() + "." + r.getTable());
+    }
+    return tables;
   }
 
   /** Rebuilds a recorded operation that left the spec, so that its expansion can be undone. */
   public Optional<SchemaChange> forRollback(OperationRecord record) throws SQLException {
     Operation op = Serialization.unmarshal(record.specJson(), Operation.class);
-    RenameColumn spec = op.getRenameColumn();
-    var table = catalog.table(spec.getSchema(), spec.getTable());
-    if (table.isEmpty()) {
-      return Optional.empty(); // the table is gone: nothing of ours is left on it
-    }
-    return Optional.of(
-        new RenameColumnChange(spec, table.get(), table.get().column(spec.getFrom()).orElse(null)));
+    return forUndo(ChangeKinds.of(op).orElseThrow(), op);
   }
 
-  private Optional<SchemaChange> renameColumn(
-      RenameColumn spec, String field, boolean expanded, List<String> problems)
-      throws SQLException {
-    String name = spec.getSchema() + "." + spec.getTable();
-    Optional<TableInfo> table = catalog.table(spec.getSchema(), spec.getTable());
-    if (table.isEmpty()) {
-      problems.add(field + ".table: table " + name + " does not exist");
-      return Optional.empty();
-    }
-    TableInfo t = table.get();
-    if (t.primaryKey().size() != 1) {
-      problems.add(
-          field
-              + ".table: "
-              + name
-              + (t.primaryKey().isEmpty() ? " has no primary key" : " has a composite primary key")
-              + "; renameColumn needs a single-column primary key for its keyset backfill");
-      return Optional.empty();
-    }
-    var from = t.column(spec.getFrom());
-    if (from.isEmpty()) {
-      problems.add(field + ".from: column " + spec.getFrom() + " does not exist in " + name);
-      return Optional.empty();
-    }
-    if (t.primaryKey().get(0).equals(spec.getFrom())) {
-      problems.add(
-          field + ".from: " + spec.getFrom() + " is the primary key; renaming it is not supported");
-      return Optional.empty();
-    }
-    boolean toExists = t.column(spec.getTo()).isPresent();
-    if (!expanded && toExists) {
-      problems.add(field + ".to: column " + spec.getTo() + " already exists in " + name);
-      return Optional.empty();
-    }
-    if (expanded && !toExists) {
-      problems.add(
-          field
-              + ".to: column "
-              + spec.getTo()
-              + " was created by expand but is missing from "
-              + name
-              + "; it was dropped outside Dovetail");
-      return Optional.empty();
-    }
-    return Optional.of(new RenameColumnChange(spec, t, from.get()));
+  private <S> Optional<SchemaChange> forUndo(ChangeKind<S> kind, Operation op) throws SQLException {
+    return kind.forUndo(kind.spec(op), catalog);
   }
 }

@@ -3,11 +3,14 @@ package dev.dovetail.postgres.change;
 import static dev.dovetail.postgres.Sql.ident;
 import static dev.dovetail.postgres.Sql.qualified;
 
-import dev.dovetail.api.v1alpha1.PlannedStatement;
+import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.postgres.BackfillTarget;
+import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
 import dev.dovetail.postgres.TableInfo;
+import dev.dovetail.postgres.change.DdlStep.InTransaction;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +21,50 @@ import java.util.Optional;
  * default and NOT NULL onto {@code to}.
  */
 public final class RenameColumnChange implements SchemaChange {
+  static final ChangeKind<RenameColumn> KIND =
+      new ChangeKind<>("renameColumn", Operation::getRenameColumn) {
+        @Override
+        protected List<String> identity(RenameColumn s) {
+          return List.of(s.getSchema(), s.getTable(), s.getFrom(), s.getTo());
+        }
+
+        @Override
+        protected void validate(RenameColumn s, SpecProblems p) {
+          p.identifier("schema", s.getSchema());
+          p.identifier("table", s.getTable());
+          p.identifier("from", s.getFrom());
+          p.identifier("to", s.getTo());
+          if (s.getFrom() != null && s.getFrom().equals(s.getTo())) {
+            p.add("to", "must differ from from");
+          }
+        }
+
+        @Override
+        protected Optional<SchemaChange> resolve(RenameColumn s, ResolveContext ctx)
+            throws SQLException {
+          return RenameColumnChange.resolve(s, ctx);
+        }
+
+        @Override
+        protected Optional<SchemaChange> forUndo(RenameColumn s, Catalog catalog)
+            throws SQLException {
+          var table = catalog.table(s.getSchema(), s.getTable());
+          return table.map(t -> new RenameColumnChange(s, t, t.column(s.getFrom()).orElse(null)));
+        }
+
+        @Override
+        protected List<AddedColumn> addsColumns(RenameColumn s) {
+          return List.of(
+              new AddedColumn(
+                  s.getSchema(), s.getTable(), new ColumnInfo(s.getTo(), "unknown", false, null)));
+        }
+
+        @Override
+        protected List<String> restructures(RenameColumn s) {
+          return List.of(s.getSchema() + "." + s.getTable() + "." + s.getFrom());
+        }
+      };
+
   private final RenameColumn spec;
   private final TableInfo table;
   private final ColumnInfo oldColumn;
@@ -32,15 +79,51 @@ public final class RenameColumnChange implements SchemaChange {
     this.spec = spec;
     this.table = table;
     this.oldColumn = oldColumn;
-    this.id =
-        ChangeIds.of(
-            "renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
+    this.id = idOf(spec);
   }
 
   /** The identity of a renameColumn spec, computable without the catalog. */
   public static String idOf(RenameColumn spec) {
-    return ChangeIds.of(
-        "renameColumn", spec.getSchema(), spec.getTable(), spec.getFrom(), spec.getTo());
+    return KIND.id(spec);
+  }
+
+  private static Optional<SchemaChange> resolve(RenameColumn spec, ResolveContext ctx)
+      throws SQLException {
+    var p = ctx.problems();
+    String name = spec.getSchema() + "." + spec.getTable();
+    Optional<TableInfo> table = ctx.table(spec.getSchema(), spec.getTable(), "table");
+    if (table.isEmpty()) {
+      return Optional.empty();
+    }
+    TableInfo t = table.get();
+    if (ctx.singleKey(t, "table", "renameColumn").isEmpty()) {
+      return Optional.empty();
+    }
+    var from = t.column(spec.getFrom());
+    if (from.isEmpty()) {
+      p.add("from", "column " + spec.getFrom() + " does not exist in " + name);
+      return Optional.empty();
+    }
+    if (t.primaryKey().get(0).equals(spec.getFrom())) {
+      p.add("from", spec.getFrom() + " is the primary key; renaming it is not supported");
+      return Optional.empty();
+    }
+    boolean toExists = t.column(spec.getTo()).isPresent();
+    if (!ctx.recorded() && toExists) {
+      p.add("to", "column " + spec.getTo() + " already exists in " + name);
+      return Optional.empty();
+    }
+    if (ctx.recorded() && !toExists) {
+      p.add(
+          "to",
+          "column "
+              + spec.getTo()
+              + " was created by expand but is missing from "
+              + name
+              + "; it was dropped outside Dovetail");
+      return Optional.empty();
+    }
+    return Optional.of(new RenameColumnChange(spec, t, from.get()));
   }
 
   @Override
@@ -72,37 +155,31 @@ public final class RenameColumnChange implements SchemaChange {
     return ident(spec.getTo());
   }
 
-  private String function() {
-    return qualified("dovetail", "sync_" + id);
-  }
-
-  private String trigger() {
-    return ident("dovetail_sync_" + id);
-  }
-
   private String notNullCheck() {
     return ident("dovetail_nn_" + id);
   }
 
   @Override
-  public List<String> expandStatements() {
-    var statements = new ArrayList<String>();
+  public List<DdlStep> expand() {
+    var statements = new ArrayList<Ddl>();
     // No default on the new column: a default would make "which side did the application
     // write?" undecidable in the trigger. The default moves over at contract.
     statements.add(
-        "ALTER TABLE %s ADD COLUMN %s %s".formatted(lockedTable(), to(), oldColumn.type()));
-    statements.add(syncFunction());
-    statements.add(
-        "CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()"
-            .formatted(trigger(), lockedTable(), function()));
+        Ddl.of(
+            "ALTER TABLE %s ADD COLUMN %s %s".formatted(lockedTable(), to(), oldColumn.type()),
+            Locks.ADD_COLUMN));
+    statements.add(Triggers.createFunction(id, syncBody()));
+    statements.add(Triggers.createTrigger(id, lockedTable(), "INSERT OR UPDATE"));
     if (oldColumn.notNull()) {
       // Checked for new rows at once, proven for old rows by VALIDATE after the backfill, so
       // that SET NOT NULL at contract needs no scan under an exclusive lock.
       statements.add(
-          "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID"
-              .formatted(lockedTable(), notNullCheck(), to()));
+          Ddl.of(
+              "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID"
+                  .formatted(lockedTable(), notNullCheck(), to()),
+              Locks.ADD_NOT_VALID));
     }
-    return statements;
+    return List.of(InTransaction.of(statements));
   }
 
   /**
@@ -111,35 +188,31 @@ public final class RenameColumnChange implements SchemaChange {
    * backfilled gets its new side on any update. The backfill's own session is skipped: its batch
    * writes the converted value itself.
    */
-  private String syncFunction() {
+  private String syncBody() {
     String oldDefaultTest =
         oldColumn.defaultExpression() == null || oldColumn.defaultExpression().contains("nextval(")
             ? ""
             : " OR NEW.%s IS NOT DISTINCT FROM (%s)"
                 .formatted(from(), oldColumn.defaultExpression());
     return """
-        CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $dovetail$
         BEGIN
-          IF current_setting('dovetail.backfill', true) = 'on' THEN
-            RETURN NEW;
-          END IF;
+        %4$s
           IF TG_OP = 'INSERT' THEN
-            IF NEW.%3$s IS NULL THEN
-              NEW.%3$s := NEW.%2$s;
-            ELSIF NEW.%2$s IS NULL%4$s THEN
-              NEW.%2$s := NEW.%3$s;
+            IF NEW.%2$s IS NULL THEN
+              NEW.%2$s := NEW.%1$s;
+            ELSIF NEW.%1$s IS NULL%3$s THEN
+              NEW.%1$s := NEW.%2$s;
             END IF;
-          ELSIF NEW.%2$s IS DISTINCT FROM OLD.%2$s AND NEW.%3$s IS NOT DISTINCT FROM OLD.%3$s THEN
-            NEW.%3$s := NEW.%2$s;
-          ELSIF NEW.%3$s IS DISTINCT FROM OLD.%3$s AND NEW.%2$s IS NOT DISTINCT FROM OLD.%2$s THEN
-            NEW.%2$s := NEW.%3$s;
-          ELSIF NEW.%3$s IS NULL AND NEW.%2$s IS NOT NULL THEN
-            NEW.%3$s := NEW.%2$s;
+          ELSIF NEW.%1$s IS DISTINCT FROM OLD.%1$s AND NEW.%2$s IS NOT DISTINCT FROM OLD.%2$s THEN
+            NEW.%2$s := NEW.%1$s;
+          ELSIF NEW.%2$s IS DISTINCT FROM OLD.%2$s AND NEW.%1$s IS NOT DISTINCT FROM OLD.%1$s THEN
+            NEW.%1$s := NEW.%2$s;
+          ELSIF NEW.%2$s IS NULL AND NEW.%1$s IS NOT NULL THEN
+            NEW.%2$s := NEW.%1$s;
           END IF;
           RETURN NEW;
-        END
-        $dovetail$"""
-        .formatted(function(), from(), to(), oldDefaultTest);
+        END"""
+        .formatted(from(), to(), oldDefaultTest, Triggers.SKIP_BACKFILL);
   }
 
   @Override
@@ -159,104 +232,63 @@ public final class RenameColumnChange implements SchemaChange {
   }
 
   @Override
-  public List<String> afterBackfillStatements() {
-    return oldColumn.notNull()
-        ? List.of("ALTER TABLE %s VALIDATE CONSTRAINT %s".formatted(lockedTable(), notNullCheck()))
-        : List.of();
+  public List<DdlStep> afterBackfill() {
+    if (!oldColumn.notNull()) {
+      return List.of();
+    }
+    String key = ident(table.primaryKey().get(0));
+    return List.of(
+        new InTransaction(
+            List.of(
+                Ddl.of(
+                    "ALTER TABLE %s VALIDATE CONSTRAINT %s"
+                        .formatted(lockedTable(), notNullCheck()),
+                    Locks.VALIDATE,
+                    "scans the table")),
+            Violations.rows(
+                lockedTable(), key, to() + " IS NULL", "rows where " + spec.getTo() + " is NULL"),
+            Triggers.VALIDATE_TIMEOUT));
   }
 
   @Override
-  public List<String> contractStatements() {
-    var statements = new ArrayList<String>();
-    statements.add("DROP TRIGGER IF EXISTS %s ON %s".formatted(trigger(), lockedTable()));
-    statements.add("DROP FUNCTION IF EXISTS %s()".formatted(function()));
+  public List<DdlStep> contract() {
+    var statements = new ArrayList<Ddl>();
+    statements.add(Triggers.dropTrigger(id, lockedTable()));
+    statements.add(Triggers.dropFunction(id));
     if (oldColumn.defaultExpression() != null) {
       statements.add(
-          "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s"
-              .formatted(lockedTable(), to(), oldColumn.defaultExpression()));
+          Ddl.of(
+              "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s"
+                  .formatted(lockedTable(), to(), oldColumn.defaultExpression()),
+              Locks.SET_DEFAULT));
     }
     if (oldColumn.notNull()) {
-      statements.add("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL".formatted(lockedTable(), to()));
       statements.add(
-          "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s".formatted(lockedTable(), notNullCheck()));
+          Ddl.of(
+              "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL".formatted(lockedTable(), to()),
+              Locks.SET_NOT_NULL));
+      statements.add(
+          Ddl.of(
+              "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s"
+                  .formatted(lockedTable(), notNullCheck()),
+              Locks.DROP_CONSTRAINT));
     }
-    statements.add("ALTER TABLE %s DROP COLUMN %s".formatted(lockedTable(), from()));
-    return statements;
+    statements.add(
+        Ddl.of(
+            "ALTER TABLE %s DROP COLUMN %s".formatted(lockedTable(), from()),
+            Locks.DROP_COLUMN,
+            "irreversible: the old column's data is gone; the old application must be stopped"));
+    return List.of(InTransaction.of(statements));
   }
 
   @Override
-  public List<String> rollbackStatements() {
+  public List<DdlStep> rollback() {
     return List.of(
-        "DROP TRIGGER IF EXISTS %s ON %s".formatted(trigger(), lockedTable()),
-        "DROP FUNCTION IF EXISTS %s()".formatted(function()),
-        "ALTER TABLE %s DROP COLUMN IF EXISTS %s".formatted(lockedTable(), to()));
-  }
-
-  @Override
-  public List<PlannedStatement> plan(String label) {
-    var plan = new ArrayList<PlannedStatement>();
-    for (String sql : expandStatements()) {
-      plan.add(new PlannedStatement(label, "expand", firstLine(sql), lockOf(sql)));
-    }
-    backfill()
-        .ifPresent(
-            b ->
-                plan.add(
-                    new PlannedStatement(
-                        label,
-                        "backfill",
-                        "UPDATE %s SET %s WHERE <next keyset batch of %s> AND %s"
-                            .formatted(
-                                lockedTable(),
-                                b.assignment(),
-                                b.keyColumn(),
-                                b.outOfSyncPredicate()),
-                        Locks.BACKFILL)));
-    for (String sql : afterBackfillStatements()) {
-      plan.add(new PlannedStatement(label, "validate", sql, Locks.VALIDATE));
-    }
-    plan.add(
-        new PlannedStatement(
-            label,
-            "verify",
-            "count rows per key chunk WHERE %s IS DISTINCT FROM %s".formatted(to(), from()),
-            Locks.VERIFY));
-    for (String sql : contractStatements()) {
-      plan.add(new PlannedStatement(label, "contract", sql, lockOf(sql)));
-    }
-    for (String sql : rollbackStatements()) {
-      plan.add(new PlannedStatement(label, "rollback", sql, lockOf(sql)));
-    }
-    return plan;
-  }
-
-  private static String firstLine(String sql) {
-    int newline = sql.indexOf('\n');
-    return newline < 0 ? sql : sql.substring(0, newline) + " …";
-  }
-
-  private static String lockOf(String sql) {
-    if (sql.startsWith("CREATE FUNCTION") || sql.startsWith("DROP FUNCTION")) {
-      return Locks.NONE;
-    }
-    if (sql.startsWith("CREATE TRIGGER")) {
-      return Locks.CREATE_TRIGGER;
-    }
-    if (sql.startsWith("DROP TRIGGER")) {
-      return Locks.DROP_TRIGGER;
-    }
-    if (sql.contains(" NOT VALID")) {
-      return Locks.ADD_NOT_VALID;
-    }
-    if (sql.contains(" SET NOT NULL")) {
-      return Locks.SET_NOT_NULL;
-    }
-    if (sql.contains(" SET DEFAULT")) {
-      return Locks.SET_DEFAULT;
-    }
-    if (sql.contains(" DROP COLUMN") || sql.contains(" DROP CONSTRAINT")) {
-      return Locks.DROP_COLUMN;
-    }
-    return Locks.ADD_COLUMN;
+        InTransaction.of(
+            Triggers.dropTrigger(id, lockedTable()),
+            Triggers.dropFunction(id),
+            Ddl.of(
+                "ALTER TABLE %s DROP COLUMN IF EXISTS %s".formatted(lockedTable(), to()),
+                Locks.DROP_COLUMN)));
   }
 }

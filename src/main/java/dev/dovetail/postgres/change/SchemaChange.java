@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One operation of a DatabaseMigration, resolved against the live catalog. Every kind knows its own
- * expand DDL (additive, with sync triggers), backfill, post-backfill DDL, contract DDL and the DDL
- * that undoes its expansion. Statements of one step run in one transaction under a short
- * lock_timeout (see {@link dev.dovetail.postgres.DdlRunner}).
+ * One operation of a DatabaseMigration, resolved against the live catalog. Every kind knows its
+ * stages as lists of {@link DdlStep}s — expand (additive DDL, sync triggers, NOT VALID constraints,
+ * concurrent indexes), the backfill, the steps that need the backfill done (VALIDATE),
+ * verification, contract, and what undoes each — and the lock and hazard of every statement.
+ *
+ * <p>Rollback steps must be idempotent (IF EXISTS): they run from whatever point expand reached.
  */
 public interface SchemaChange {
 
@@ -22,24 +24,48 @@ public interface SchemaChange {
   /** One line for people, e.g. renameColumn public.users.user_name → username. */
   String describe();
 
-  /** The quoted, qualified table whose locks the DDL takes, for naming blockers. */
+  /** The quoted, qualified table whose locks the DDL takes, for naming blockers; may be null. */
   String lockedTable();
 
-  /** Additive DDL: new columns, sync functions and triggers, NOT VALID constraints. */
-  List<String> expandStatements();
+  /** Additive steps; old and new application versions both work once they are done. */
+  List<DdlStep> expand();
 
-  /** What the backfill Job must bring in sync, if anything. */
-  Optional<BackfillTarget> backfill();
+  /** What the backfill Job must bring in sync, if anything; also what verification compares. */
+  default Optional<BackfillTarget> backfill() {
+    return Optional.empty();
+  }
 
-  /** DDL that needs the backfill done first (VALIDATE CONSTRAINT); may be empty. */
-  List<String> afterBackfillStatements();
+  /** Steps that need the backfill done first (VALIDATE CONSTRAINT); may be empty. */
+  default List<DdlStep> afterBackfill() {
+    return List.of();
+  }
 
-  /** Removes the old side: the expansion becomes the only schema. */
-  List<String> contractStatements();
+  /** Removes (or hides) the old side: the expansion becomes the schema. */
+  List<DdlStep> contract();
 
-  /** Undoes the expansion; the table ends as it was before expand. */
-  List<String> rollbackStatements();
+  /**
+   * Undoes the contract while {@link #cleanup()} has not run: non-empty for kinds that hide the old
+   * side at contract instead of dropping it.
+   */
+  default List<DdlStep> uncontract() {
+    return List.of();
+  }
 
-  /** Every statement above, labelled with its step and the lock it takes, for status.plan. */
-  List<PlannedStatement> plan(String label);
+  /** Drops what contract hid, once spec.cleanupAfter has passed; after it nothing can be undone. */
+  default List<DdlStep> cleanup() {
+    return List.of();
+  }
+
+  /** Undoes expand (and validation): the table ends as it was. Idempotent. */
+  List<DdlStep> rollback();
+
+  /** Whether contract hides the old side (undone by {@link #uncontract()}) until cleanup. */
+  default boolean reversibleContract() {
+    return !cleanup().isEmpty();
+  }
+
+  /** Every statement above, labelled with its stage, lock and hazard, for status.plan. */
+  default List<PlannedStatement> plan(String label) {
+    return Plans.of(this, label);
+  }
 }

@@ -9,7 +9,6 @@ import dev.dovetail.testing.TestDatabase;
 import dev.dovetail.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class RenameColumnChangeIT {
   RenameColumnChange change;
 
   @BeforeEach
-  void setUp() throws SQLException {
+  void setUp() throws Exception {
     db = TestPostgres.newPrimaryDatabase();
     db.execute(
         "CREATE SCHEMA dovetail",
@@ -38,7 +37,7 @@ class RenameColumnChangeIT {
             new RenameColumn("public", "users", "user_name", "username"),
             table,
             table.column("user_name").orElseThrow());
-    run(change.expandStatements());
+    Steps.run(c, change, change.expand());
   }
 
   @AfterEach
@@ -79,10 +78,10 @@ class RenameColumnChangeIT {
   }
 
   @Test
-  void contractMovesDefaultAndNotNullAndDropsTheOldSide() throws SQLException {
+  void contractMovesDefaultAndNotNullAndDropsTheOldSide() throws Exception {
     exec("UPDATE users SET username = user_name");
-    run(change.afterBackfillStatements());
-    run(change.contractStatements());
+    Steps.run(c, change, change.afterBackfill());
+    Steps.run(c, change, change.contract());
     exec("INSERT INTO users (note) VALUES ('defaulted')");
     assertEquals("anon", value("username", "note = 'defaulted'"));
     assertThrows(SQLException.class, () -> exec("INSERT INTO users (username) VALUES (NULL)"));
@@ -94,21 +93,15 @@ class RenameColumnChangeIT {
   }
 
   @Test
-  void rollbackLeavesTheTableAsItWas() throws SQLException {
+  void rollbackLeavesTheTableAsItWas() throws Exception {
     exec("INSERT INTO users (user_name) VALUES ('eve')");
-    run(change.rollbackStatements());
+    Steps.run(c, change, change.rollback());
     assertEquals(
         "id,note,user_name",
         db.queryString(
             "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'users'"));
     assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dovetail%'"));
     assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'"));
-  }
-
-  private void run(List<String> statements) throws SQLException {
-    for (String sql : statements) {
-      exec(sql);
-    }
   }
 
   private void exec(String sql) throws SQLException {

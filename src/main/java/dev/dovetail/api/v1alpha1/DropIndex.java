@@ -1,0 +1,43 @@
+package dev.dovetail.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** {@code dropIndex}: DROP INDEX CONCURRENTLY at contract; expand changes nothing. */
+public class DropIndex {
+
+  @Default("public")
+  @Pattern(Identifiers.PATTERN)
+  @JsonPropertyDescription("Schema of the index. Defaults to public.")
+  private String schema = "public";
+
+  @Required
+  @Pattern(Identifiers.PATTERN)
+  @JsonPropertyDescription(
+      "The index to drop. An index that backs a constraint is refused: drop the constraint.")
+  private String name;
+
+  public DropIndex() {}
+
+  public DropIndex(String name) {
+    this.name = name;
+  }
+
+  public String getSchema() {
+    return schema;
+  }
+
+  public void setSchema(String schema) {
+    this.schema = schema;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+}

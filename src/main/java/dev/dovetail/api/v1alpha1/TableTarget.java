@@ -1,0 +1,36 @@
+package dev.dovetail.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The table an operation works on: the fields every table-level operation shares. */
+public abstract class TableTarget {
+
+  @Default("public")
+  @Pattern(Identifiers.PATTERN)
+  @JsonPropertyDescription("Schema of the table. Defaults to public.")
+  private String schema = "public";
+
+  @Required
+  @Pattern(Identifiers.PATTERN)
+  @JsonPropertyDescription("The table.")
+  private String table;
+
+  public String getSchema() {
+    return schema;
+  }
+
+  public void setSchema(String schema) {
+    this.schema = schema;
+  }
+
+  public String getTable() {
+    return table;
+  }
+
+  public void setTable(String table) {
+    this.table = table;
+  }
+}
