@@ -130,7 +130,7 @@ final class ChangeColumnTypeChange implements SchemaChange {
     if (ctx.singleKey(t, "table", "changeColumnType").isEmpty()) {
       return Optional.empty();
     }
-    boolean swapped = SWAPPED.contains(ctx.state());
+    boolean swapped = ctx.state() != null && SWAPPED.contains(ctx.state());
     String oldName = swapped ? hidden(id) : s.getColumn();
     Optional<ColumnInfo> column = t.column(oldName);
     if (column.isEmpty()) {

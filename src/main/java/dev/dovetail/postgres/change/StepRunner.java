@@ -150,9 +150,9 @@ public final class StepRunner {
   }
 
   private static String duplicatesMessage(IndexTarget index, Count found) {
-    return "%s: %d duplicate key value(s) in %s, e.g. %s; remove the duplicates (or revert the"
-        + " operation), and the build is retried"
-            .formatted(index.name(), found.count(), index.table(), found.samples());
+    return ("%s: %d duplicate key value(s) in %s, e.g. %s; remove the duplicates (or revert the"
+            + " operation), and the build is retried")
+        .formatted(index.name(), found.count(), index.table(), found.samples());
   }
 
   private static String explain(Connection c, SQLException e, Violations violations)

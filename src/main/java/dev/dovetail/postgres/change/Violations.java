@@ -12,7 +12,7 @@ public record Violations(String sql, String what) {
   /** Rows of {@code table} matching {@code predicate}, sampled by their key. */
   static Violations rows(String table, String key, String predicate, String what) {
     return new Violations(
-        "SELECT (SELECT count(*) FROM %1$s WHERE %3$s), ARRAY(SELECT %2$s::text FROM %1$s WHERE %3$s ORDER BY %2$s LIMIT 5)"
+        "SELECT (SELECT count(*) FROM %1$s WHERE %3$s), ARRAY(SELECT %1$s.%2$s::text FROM %1$s WHERE %3$s ORDER BY %1$s.%2$s LIMIT 5)"
             .formatted(table, key, predicate),
         what);
   }
