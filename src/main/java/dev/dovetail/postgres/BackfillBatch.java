@@ -21,6 +21,19 @@ public final class BackfillBatch {
     this.migration = migration;
   }
 
+  /**
+   * Marks the session as this target's backfill: the operation's own sync trigger lets its batches
+   * through (each batch writes the value itself), while the triggers of other operations on the
+   * same table still fire and keep their own columns right.
+   */
+  public static void claimSession(Connection c, BackfillTarget target) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT set_config('dovetail.backfill', ?, false)")) {
+      ps.setString(1, target.operationId());
+      ps.execute();
+    }
+  }
+
   /** The last key now: rows inserted after it are kept in sync by the trigger, not the backfill. */
   public String upperBound(Connection c) throws SQLException {
     try (var s = c.createStatement();

@@ -9,7 +9,6 @@ import dev.dovetail.postgres.PgUri;
 import dev.dovetail.postgres.ReplicationLag;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -39,10 +38,6 @@ final class BackfillWorker {
   int run() throws SQLException, InterruptedException {
     LOG.infof("backfill %s on %s: %d target(s)", job, database.redacted(), plan.targets().size());
     try (Connection c = database.connect(APPLICATION_NAME)) {
-      try (Statement s = c.createStatement()) {
-        // The operator's sync triggers skip this session: each batch writes the value itself.
-        s.execute("SELECT set_config('dovetail.backfill', 'on', false)");
-      }
       Bookkeeping.install(c);
       for (BackfillTarget target : plan.targets()) {
         backfill(c, target);
@@ -53,6 +48,7 @@ final class BackfillWorker {
 
   private void backfill(Connection c, BackfillTarget target)
       throws SQLException, InterruptedException {
+    BackfillBatch.claimSession(c, target);
     var existing = Bookkeeping.backfillProgress(c, plan.migration(), target.operationId());
     if (existing.isPresent() && existing.get().finished()) {
       LOG.infof("%s.%s already backfilled", target.schema(), target.table());

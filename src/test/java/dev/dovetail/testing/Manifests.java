@@ -54,6 +54,19 @@ public final class Manifests {
     return m;
   }
 
+  /** A DatabaseMigration with these operations, phase Expand, default settings. */
+  public static DatabaseMigration migration(
+      String namespace, String name, String secret, Operation... operations) {
+    var spec = new DatabaseMigrationSpec();
+    spec.setDatabase(new DatabaseRef(new SecretKeyRef(secret, "uri")));
+    spec.setPhase(MigrationPhase.Expand);
+    spec.setOperations(new java.util.ArrayList<>(List.of(operations)));
+    var m = new DatabaseMigration();
+    m.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    m.setSpec(spec);
+    return m;
+  }
+
   public static DatabaseMigration create(KubernetesClient client, DatabaseMigration m) {
     return client.resources(DatabaseMigration.class).resource(m).create();
   }

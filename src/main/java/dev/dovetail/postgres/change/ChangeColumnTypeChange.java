@@ -284,7 +284,7 @@ final class ChangeColumnTypeChange implements SchemaChange {
           NEW.%s := %s;
           RETURN NEW;
         END"""
-            .formatted(Triggers.SKIP_BACKFILL, shadowColumn(), forward("NEW." + column())));
+            .formatted(Triggers.skipBackfill(id), shadowColumn(), forward("NEW." + column())));
   }
 
   /** After the swap: the hidden old column follows the column, so that swapping back is exact. */

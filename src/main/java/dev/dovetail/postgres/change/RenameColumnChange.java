@@ -212,7 +212,7 @@ public final class RenameColumnChange implements SchemaChange {
           END IF;
           RETURN NEW;
         END"""
-        .formatted(from(), to(), oldDefaultTest, Triggers.SKIP_BACKFILL);
+        .formatted(from(), to(), oldDefaultTest, Triggers.skipBackfill(id));
   }
 
   @Override

@@ -147,7 +147,7 @@ final class SetNotNullChange implements SchemaChange {
                 END IF;
                 RETURN NEW;
               END"""
-                  .formatted(column(), spec.getValue(), Triggers.SKIP_BACKFILL)));
+                  .formatted(column(), spec.getValue(), Triggers.skipBackfill(id))));
       statements.add(Triggers.createTrigger(id, lockedTable(), "INSERT OR UPDATE"));
     }
     statements.add(

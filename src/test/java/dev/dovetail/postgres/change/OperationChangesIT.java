@@ -664,7 +664,7 @@ class OperationChangesIT {
   /** What the backfill Job does, in one statement: the session its triggers let through. */
   private void backfill(SchemaChange change) throws SQLException {
     var b = change.backfill().orElseThrow();
-    exec("SELECT set_config('dovetail.backfill', 'on', false)");
+    exec("SELECT set_config('dovetail.backfill', '" + change.id() + "', false)");
     exec("UPDATE " + table + " SET " + b.assignment() + " WHERE " + b.outOfSyncPredicate());
     exec("SELECT set_config('dovetail.backfill', 'off', false)");
   }

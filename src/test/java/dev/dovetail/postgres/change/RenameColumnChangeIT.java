@@ -71,7 +71,7 @@ class RenameColumnChangeIT {
 
   @Test
   void backfillSessionWritesAreLeftAlone() throws SQLException {
-    exec("SELECT set_config('dovetail.backfill', 'on', false)");
+    exec("SELECT set_config('dovetail.backfill', '" + change.id() + "', false)");
     exec("UPDATE users SET username = user_name");
     exec("SELECT set_config('dovetail.backfill', 'off', false)");
     assertEquals(0, count("username IS DISTINCT FROM user_name"));
