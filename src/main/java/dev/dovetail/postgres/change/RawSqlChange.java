@@ -99,9 +99,12 @@ final class RawSqlChange implements SchemaChange {
     return "sql (" + (first.isEmpty() ? "" : first.get(0).abbreviated()) + ")";
   }
 
+  /** The first table up alters or indexes: whose lock holders a lock timeout names. */
   @Override
   public String lockedTable() {
-    return null;
+    return RawSqlLinter.firstTable(spec.getUp())
+        .map(t -> dev.dovetail.postgres.Sql.qualified(t[0], t[1]))
+        .orElse(null);
   }
 
   /**

@@ -63,6 +63,32 @@ public final class RawSqlLinter {
     return scripts.stream().map(linter::lintScript).toList();
   }
 
+  /**
+   * The first table a script alters or indexes, as schema and name, for naming the holders of its
+   * lock; empty when none is recognised.
+   */
+  public static Optional<String[]> firstTable(String script) {
+    List<Statement> statements;
+    try {
+      statements = SqlText.statements(script);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    for (Statement s : statements) {
+      var t = new Cursor(s);
+      Optional<String> table = Optional.empty();
+      if (t.is(0, "alter") && t.is(1, "table")) {
+        table = t.tableNameAfter(1);
+      } else if (t.is(0, "create") && t.contains("index") && t.indexOf("on") > 0) {
+        table = t.tableNameAfter(t.indexOf("on"));
+      }
+      if (table.isPresent()) {
+        return Optional.of(table.get().split("\\.", 2));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Statements that PostgreSQL refuses to run inside a transaction block. */
   public static boolean needsOwnTransaction(Statement s) {
     var t = new Cursor(s);

@@ -195,6 +195,20 @@ class RawSqlLinterTest {
   }
 
   @Test
+  void theFirstTableOfAScriptIsFoundForNamingLockHolders() {
+    assertEquals(
+        List.of("public", "users"),
+        List.of(
+            RawSqlLinter.firstTable("SELECT 1; ALTER TABLE ONLY users ADD c int").orElseThrow()));
+    assertEquals(
+        List.of("app", "Orders"),
+        List.of(
+            RawSqlLinter.firstTable("CREATE INDEX CONCURRENTLY i ON app.\"Orders\" (a)")
+                .orElseThrow()));
+    assertTrue(RawSqlLinter.firstTable("SELECT 1").isEmpty());
+  }
+
+  @Test
   void statementsThatCannotRunInATransactionAreRecognised() {
     var s =
         SqlText.statements(
