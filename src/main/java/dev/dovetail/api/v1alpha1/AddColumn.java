@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** {@code addColumn}: a new column, added without a table rewrite. */
@@ -14,11 +15,13 @@ public class AddColumn extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Name of the new column.")
   private String column;
 
   @Required
   @JsonPropertyDescription("Its SQL type, e.g. text, bigint, varchar(64), timestamptz.")
+  @Size(max = Expressions.MAX_TYPE_LENGTH)
   private String type;
 
   @JsonProperty("default")
@@ -26,6 +29,7 @@ public class AddColumn extends TableTarget {
       "Default expression, e.g. 'basic' or now(). It must not be volatile (random(),"
           + " gen_random_uuid(), clock_timestamp(), nextval()): a volatile default rewrites the"
           + " whole table under an exclusive lock, so it is refused.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String defaultValue;
 
   @JsonPropertyDescription(
@@ -37,6 +41,7 @@ public class AddColumn extends TableTarget {
   @JsonPropertyDescription(
       "Optional CHECK expression on the new column, e.g. tier <> ''. Added NOT VALID and"
           + " validated after; the constraint is named <table>_<column>_check.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String check;
 
   public AddColumn() {}

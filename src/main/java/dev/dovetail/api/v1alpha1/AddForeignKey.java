@@ -17,13 +17,15 @@ public class AddForeignKey extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Constraint name.")
   private String name;
 
   @Required
   @Size(min = 1, max = 32)
   @JsonPropertyDescription("Referencing columns of this table, in order.")
-  private List<@Pattern(Identifiers.PATTERN) String> columns = new ArrayList<>();
+  private List<@Pattern(Identifiers.PATTERN) @Size(max = Identifiers.MAX_LENGTH) String> columns =
+      new ArrayList<>();
 
   @Required
   @JsonPropertyDescription("The referenced table and columns.")

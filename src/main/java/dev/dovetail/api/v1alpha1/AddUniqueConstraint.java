@@ -16,17 +16,20 @@ public class AddUniqueConstraint extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Constraint name; its index gets the same name.")
   private String name;
 
   @Required
   @Size(min = 1, max = 32)
   @JsonPropertyDescription("Columns that must be unique together.")
-  private List<@Pattern(Identifiers.PATTERN) String> columns = new ArrayList<>();
+  private List<@Pattern(Identifiers.PATTERN) @Size(max = Identifiers.MAX_LENGTH) String> columns =
+      new ArrayList<>();
 
   @Default("2h")
   @Pattern(Durations.PATTERN)
   @JsonPropertyDescription("How long the concurrent index build may take. Default 2h.")
+  @Size(max = 32)
   private String timeout = "2h";
 
   public AddUniqueConstraint() {}

@@ -3,6 +3,7 @@ package dev.dovetail.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * {@code changeColumnType}: a shadow column of the new type kept in sync both ways, backfilled,
@@ -12,21 +13,25 @@ public class ChangeColumnType extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("The column; it keeps its name.")
   private String column;
 
   @Required
   @JsonPropertyDescription("The new SQL type, e.g. bigint or varchar(64).")
+  @Size(max = Expressions.MAX_TYPE_LENGTH)
   private String type;
 
   @JsonPropertyDescription(
       "Forward conversion: an SQL expression over the column giving the new value, e.g."
           + " trim(code). Default: the column cast to the new type.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String using;
 
   @JsonPropertyDescription(
       "Reverse conversion for the old application (and for reverting): an SQL expression over"
           + " the column in its new type giving the old value. Default: a cast to the old type.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String reverse;
 
   public ChangeColumnType() {}

@@ -16,19 +16,22 @@ public class CreateIndex extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Index name (in the table's schema).")
   private String name;
 
   @Required
   @Size(min = 1, max = 32)
   @JsonPropertyDescription("Indexed columns, in order.")
-  private List<@Pattern(Identifiers.PATTERN) String> columns = new ArrayList<>();
+  private List<@Pattern(Identifiers.PATTERN) @Size(max = Identifiers.MAX_LENGTH) String> columns =
+      new ArrayList<>();
 
   @JsonPropertyDescription(
       "A unique index. Duplicates are looked for first and reported by key in the condition.")
   private boolean unique;
 
   @JsonPropertyDescription("Partial index predicate (SQL), e.g. deleted_at IS NULL.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String where;
 
   @Default("btree")
@@ -41,6 +44,7 @@ public class CreateIndex extends TableTarget {
       "How long the build may take, waiting for older transactions included: a concurrent build"
           + " waits for every transaction older than itself, without blocking reads or writes."
           + " Default 2h.")
+  @Size(max = 32)
   private String timeout = "2h";
 
   public CreateIndex() {}

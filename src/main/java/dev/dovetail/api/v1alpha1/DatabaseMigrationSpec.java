@@ -64,6 +64,7 @@ public class DatabaseMigrationSpec {
       "How long after contract the old side is kept, hidden and in sync, so that setting phase"
           + " back to Expand restores it (changeColumnType, dropColumn); then it is dropped."
           + " Default 0s: dropped right after contract. Example: 24h.")
+  @Size(max = 32)
   private String cleanupAfter = "0s";
 
   @JsonPropertyDescription("Conditions every forward step waits for.")

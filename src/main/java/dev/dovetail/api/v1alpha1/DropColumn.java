@@ -3,6 +3,7 @@ package dev.dovetail.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /**
  * {@code dropColumn}: the new application stops using a column; contract hides it, cleanup drops
@@ -12,6 +13,7 @@ public class DropColumn extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("The column to drop.")
   private String column;
 
@@ -19,6 +21,7 @@ public class DropColumn extends TableTarget {
       "Value the column gets when the new application inserts a row without it, e.g. ''"
           + " (an SQL expression). Required when the column is NOT NULL without a default;"
           + " otherwise optional, so that the old application reads a value in new rows.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String down;
 
   public DropColumn() {}

@@ -13,11 +13,13 @@ public class ForeignKeyReference {
 
   @Default("public")
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Schema of the referenced table. Defaults to public.")
   private String schema = "public";
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("The referenced table.")
   private String table;
 
@@ -25,7 +27,8 @@ public class ForeignKeyReference {
   @Size(min = 1, max = 32)
   @JsonPropertyDescription(
       "Referenced columns, in order; a primary key or unique constraint must cover exactly them.")
-  private List<@Pattern(Identifiers.PATTERN) String> columns = new ArrayList<>();
+  private List<@Pattern(Identifiers.PATTERN) @Size(max = Identifiers.MAX_LENGTH) String> columns =
+      new ArrayList<>();
 
   public ForeignKeyReference() {}
 

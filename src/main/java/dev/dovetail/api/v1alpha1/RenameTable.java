@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -15,16 +16,19 @@ public class RenameTable {
 
   @Default("public")
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Schema of the table. Defaults to public.")
   private String schema = "public";
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("Current table name, used by the old application.")
   private String from;
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("New table name, used by the new application.")
   private String to;
 

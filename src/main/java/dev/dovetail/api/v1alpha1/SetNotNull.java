@@ -3,12 +3,14 @@ package dev.dovetail.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** {@code setNotNull}: a nullable column becomes NOT NULL without a scan under lock. */
 public class SetNotNull extends TableTarget {
 
   @Required
   @Pattern(Identifiers.PATTERN)
+  @Size(max = Identifiers.MAX_LENGTH)
   @JsonPropertyDescription("The column.")
   private String column;
 
@@ -16,6 +18,7 @@ public class SetNotNull extends TableTarget {
       "Value for existing NULLs and for NULLs written while the migration runs (an SQL"
           + " expression, e.g. 'unknown'). Without it, existing NULLs make validation fail and"
           + " an application writing NULL gets an error.")
+  @Size(max = Expressions.MAX_LENGTH)
   private String value;
 
   public SetNotNull() {}
