@@ -18,6 +18,7 @@ import dev.dovetail.testing.TestPostgres;
 import dev.dovetail.testing.UsersTable;
 import java.sql.Connection;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,12 @@ class MigrationPreChecksIT {
         Connection primary = db.connect()) {
       replica.createStatement().execute("SELECT pg_wal_replay_pause()");
       try {
+        // The pause is only a request: wait until replay really stopped, or the replica may still
+        // replay the mark below and the lag never grows.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> pauseState(replica).equals("paused"));
         // A WAL mark the paused replica cannot replay: from now on its measured lag grows with
         // time.
         ReplicationLag.measure(primary);
@@ -115,6 +122,14 @@ class MigrationPreChecksIT {
         "True",
         Reasons.EXPANDED,
         Duration.ofMinutes(2));
+  }
+
+  private static String pauseState(Connection replica) throws java.sql.SQLException {
+    try (var s = replica.createStatement();
+        var rs = s.executeQuery("SELECT pg_get_wal_replay_pause_state()")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private String readyMessage(String name, String reason) {
