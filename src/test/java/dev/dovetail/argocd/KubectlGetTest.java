@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Renders what {@code kubectl get databasemigrations} shows for the real objects StatusFixturesIT
  * recorded, from the CRD's printer columns (their JSONPaths evaluated as kubectl does), and checks
- * that docs-drafts/gitops.md carries exactly that output. Run with {@code
+ * that README.md carries exactly that output. Run with {@code
  * -Ddovetail.docs.print=true} to print it.
  */
 class KubectlGetTest {
@@ -44,10 +44,10 @@ class KubectlGetTest {
     if (Boolean.getBoolean("dovetail.docs.print")) {
       System.out.println(table);
     }
-    String docs = Files.readString(Path.of("docs-drafts/gitops.md"));
+    String docs = Files.readString(Path.of("README.md"));
     assertTrue(
         docs.contains("```\n$ kubectl get dbm -n fixtures\n" + table + "```"),
-        "docs-drafts/gitops.md shows the rendered output:\n" + table);
+        "README.md shows the rendered output:\n" + table);
   }
 
   /** kubectl's table: NAME, then each priority-0 column; 3 spaces between, left-aligned. */
