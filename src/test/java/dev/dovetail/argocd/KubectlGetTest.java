@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Renders what {@code kubectl get databasemigrations} shows for the real objects StatusFixturesIT
  * recorded, from the CRD's printer columns (their JSONPaths evaluated as kubectl does), and checks
- * that README.md carries exactly that output. Run with {@code
- * -Ddovetail.docs.print=true} to print it.
+ * that README.md carries exactly that output. Run with {@code -Ddovetail.docs.print=true} to print
+ * it.
  */
 class KubectlGetTest {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
