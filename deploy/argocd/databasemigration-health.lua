@@ -3,7 +3,7 @@
 --                verifying, contracting, rolling back, or waiting on a gate (lag, lock, soak)
 --   Healthy      Ready=True: the requested phase is reached (Expanded, Contracted, RolledBack,
 --                Abandoned) and verified
---   Suspended    spec.paused
+--   Suspended    spec.paused, or spec.dryRun (reason DryRun: the plan is in status, nothing runs)
 --   Degraded     a failure a person must look at (the reasons below)
 local hs = {}
 
@@ -64,7 +64,7 @@ if ready.status == "True" then
   hs.message = describe(status, ready)
   return hs
 end
-if (obj.spec ~= nil and obj.spec.paused == true) or ready.reason == "Paused" then
+if (obj.spec ~= nil and obj.spec.paused == true) or ready.reason == "Paused" or ready.reason == "DryRun" then
   hs.status = "Suspended"
   hs.message = describe(status, ready)
   return hs

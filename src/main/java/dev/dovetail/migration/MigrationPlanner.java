@@ -150,6 +150,9 @@ public final class MigrationPlanner {
     if (allFinal) {
       return new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true);
     }
+    if (spec.isDryRun()) {
+      return dryRun(o);
+    }
     if (o.bookkeepingInstalled() && spec.isPaused() != o.pausedInDatabase()) {
       return new SyncPause(spec.isPaused());
     }
@@ -269,6 +272,22 @@ public final class MigrationPlanner {
       return failed(o, d).orElse(new Contract(d, o.step(d.id())));
     }
     return cleanup(o);
+  }
+
+  /** spec.dryRun: stop before the first forward step; the plan is in status already. */
+  private static Done dryRun(MigrationObservation o) {
+    long statements =
+        o.desired().stream()
+            .filter(d -> d.change() != null)
+            .mapToLong(d -> d.change().plan(d.label()).size())
+            .sum();
+    return new Done(
+        "Planned",
+        Reasons.DRY_RUN,
+        ("spec.dryRun is true: %d statement(s) of %d operation(s) planned in status.plan, none"
+                + " run; set spec.dryRun to false to apply them")
+            .formatted(statements, o.desired().size()),
+        false);
   }
 
   /** Contracted operations that hid their old side: clean up once spec.cleanupAfter has passed. */

@@ -43,6 +43,7 @@ class ArgoHealthTest {
       Map.ofEntries(
           Map.entry("databasemigration-backfilling", of("Progressing", "Backfilling: ")),
           Map.entry("databasemigration-paused", of("Suspended", "spec.paused is true")),
+          Map.entry("databasemigration-dry-run", of("Suspended", "Planned: spec.dryRun is true")),
           Map.entry(
               "databasemigration-stale-generation",
               of("Progressing", "Waiting for the Dovetail operator to observe generation")),

@@ -131,6 +131,30 @@ class MigrationPlannerTest {
   }
 
   @Test
+  void dryRunStopsBeforeAnyDdlAndCountsThePlan() {
+    spec.setDryRun(true);
+    var step = assertInstanceOf(Done.class, next());
+    assertEquals(Reasons.DRY_RUN, step.reason());
+    assertEquals(false, step.ready());
+    int planned = CHANGE.plan(DESIRED.label()).size();
+    assertTrue(planned > 0);
+    assertTrue(
+        step.message().startsWith("spec.dryRun is true: " + planned + " statement(s)"),
+        step.message());
+    spec.setDryRun(false);
+    assertInstanceOf(Expand.class, next());
+  }
+
+  @Test
+  void dryRunNeverHoldsRollbackBack() {
+    spec.setDryRun(true);
+    var gone = new OperationRecord("0123456789", "{}", "expanded", NOW, null);
+    recorded.put(gone.operationId(), gone);
+    rollbackable.put(gone.operationId(), Optional.empty());
+    assertEquals("0123456789", assertInstanceOf(RollBack.class, next()).operationId());
+  }
+
+  @Test
   void expandedOperationStartsTheBackfill() {
     record("expanded");
     assertEquals("backfill", assertInstanceOf(StartJob.class, next()).job().role());

@@ -124,6 +124,38 @@ class MigrationPreChecksIT {
         Duration.ofMinutes(2));
   }
 
+  @Test
+  void dryRunShowsThePlanRunsNothingAndProceedsWhenTurnedOff() {
+    var m = Manifests.rename(NS, "dry", "db", "users", "user_name", "username");
+    m.getSpec().setDryRun(true);
+    Manifests.create(harness.client(), m);
+    String message = readyMessage("dry", Reasons.DRY_RUN);
+    var dry = Manifests.get(harness.client(), NS, "dry");
+    dev.dovetail.testing.StatusFixtures.record("databasemigration-dry-run", dry);
+    var planned = dry.getStatus();
+    assertEquals("Planned", planned.getPhase());
+    assertFalse(planned.getPlan().isEmpty(), "the plan is in status");
+    assertTrue(
+        planned.getPlan().stream()
+            .anyMatch(p -> p.sql().contains("\"username\"") && p.lock() != null),
+        "every statement with its lock: " + planned.getPlan());
+    assertTrue(
+        message.startsWith("spec.dryRun is true: " + planned.getPlan().size() + " statement(s)"),
+        message);
+    assertUntouched();
+
+    Manifests.editSpec(harness.client(), NS, "dry", s -> s.setDryRun(false));
+    awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        "dry",
+        ConditionTypes.READY,
+        "True",
+        Reasons.EXPANDED,
+        Duration.ofMinutes(2));
+  }
+
   private static String pauseState(Connection replica) throws java.sql.SQLException {
     try (var s = replica.createStatement();
         var rs = s.executeQuery("SELECT pg_get_wal_replay_pause_state()")) {

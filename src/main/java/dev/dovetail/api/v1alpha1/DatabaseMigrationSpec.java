@@ -81,6 +81,12 @@ public class DatabaseMigrationSpec {
           + " still runs.")
   private boolean paused;
 
+  @JsonPropertyDescription(
+      "Plan only: compute every statement (with its lock and hazard) into status.plan and run"
+          + " none of them (Ready=False, reason DryRun). Setting it back to false proceeds."
+          + " Rollback of what is no longer desired is never held back.")
+  private boolean dryRun;
+
   public DatabaseRef getDatabase() {
     return database;
   }
@@ -151,5 +157,13 @@ public class DatabaseMigrationSpec {
 
   public void setPaused(boolean paused) {
     this.paused = paused;
+  }
+
+  public boolean isDryRun() {
+    return dryRun;
+  }
+
+  public void setDryRun(boolean dryRun) {
+    this.dryRun = dryRun;
   }
 }

@@ -28,6 +28,9 @@ public final class Reasons {
   /** spec.paused is true. */
   public static final String PAUSED = "Paused";
 
+  /** spec.dryRun is true: the plan is in status.plan and nothing forward runs. */
+  public static final String DRY_RUN = "DryRun";
+
   /** Contract waits for the expand soak time (gates.minExpandDuration). */
   public static final String SOAKING = "Soaking";
 
