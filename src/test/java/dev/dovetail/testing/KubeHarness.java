@@ -5,12 +5,15 @@ import dev.dovetail.DovetailReconcilers;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,22 +39,23 @@ public final class KubeHarness implements AutoCloseable {
   }
 
   private final KubernetesMockServer server;
+  private final RecordingDispatcher dispatcher;
   private final KubernetesClient client;
   private final InProcessJobRunner jobs;
   private Operator operator;
+  private final List<Operator> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<KubernetesClient> replicaClients =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public KubeHarness() {
     this(dev.dovetail.worker.WorkerMain::run);
   }
 
   public KubeHarness(WorkerEntryPoint worker) {
+    dispatcher = new RecordingDispatcher(new KubernetesCrudDispatcher());
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
     // Manifests loaded from YAML come back typed, as they would through a real client with the
@@ -85,23 +89,64 @@ public final class KubeHarness implements AutoCloseable {
     return jobs;
   }
 
+  /** Every request the API server has answered so far, in order. */
+  public List<RecordingDispatcher.ApiRequest> requests() {
+    return dispatcher.requests();
+  }
+
   /** Starts the operator exactly as the image does: every reconciler, server-side apply off. */
   public void startOperator(DovetailConfig config) {
     if (operator != null) {
       throw new IllegalStateException("the operator is already running");
     }
-    operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-                    .withStopOnInformerErrorDuringStartup(true));
-    List<Reconciler<?>> reconcilers = DovetailReconcilers.create(config, client);
-    reconcilers.forEach(r -> operator.register(r));
+    operator = newOperator(config, client, null);
     operator.start();
+  }
+
+  /**
+   * Starts one more operator replica with leader election, on its own client whose User-Agent is
+   * {@code identity} (so {@link #requests()} tells the replicas apart). Stop it with {@link
+   * Operator#stop()}; {@link #close()} stops the ones still running.
+   */
+  public Operator startReplica(DovetailConfig config, LeaderElectionConfiguration election) {
+    String identity = election.getIdentity().orElseThrow();
+    KubernetesClient own =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration()).withUserAgent(identity).build())
+            .build();
+    replicaClients.add(own);
+    Operator replica = newOperator(config, own, election);
+    replicas.add(replica);
+    replica.start();
+    return replica;
+  }
+
+  /** Stops a replica as a pod's termination does (the operator's shutdown path). */
+  public void stopReplica(Operator replica) {
+    if (replicas.remove(replica)) {
+      replica.stop();
+    }
+  }
+
+  private static Operator newOperator(
+      DovetailConfig config, KubernetesClient client, LeaderElectionConfiguration election) {
+    Operator created =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                  .withStopOnInformerErrorDuringStartup(true);
+              if (election != null) {
+                o.withLeaderElectionConfiguration(election);
+              }
+            });
+    List<Reconciler<?>> reconcilers = DovetailReconcilers.create(config, client);
+    reconcilers.forEach(r -> created.register(r));
+    return created;
   }
 
   public void stopOperator() {
@@ -114,6 +159,8 @@ public final class KubeHarness implements AutoCloseable {
   @Override
   public void close() {
     stopOperator();
+    replicas.forEach(this::stopReplica);
+    replicaClients.forEach(KubernetesClient::close);
     jobs.close();
     client.close();
     server.destroy();
