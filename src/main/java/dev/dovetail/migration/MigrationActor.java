@@ -130,8 +130,26 @@ final class MigrationActor {
         rollBack(r, m, db, key, o);
       } else if (step instanceof SyncPause p) {
         Bookkeeping.setPaused(db, key, p.paused());
+      } else if (step instanceof MigrationStep.Claim claim) {
+        Bookkeeping.install(db);
+        var others = Bookkeeping.claim(db, key, claim.tables());
+        if (!others.isEmpty()) {
+          // Another replica or migration claimed first, between observe and act.
+          return new Wait(
+              "Queued",
+              Reasons.QUEUED,
+              TableClaims.queuedMessage(others),
+              true,
+              Duration.ofSeconds(5));
+        }
+        LOG.infof("%s: claimed %s", key, claim.tables());
       } else if (step instanceof Done d && "Abandoned".equals(d.phase())) {
         forgetIfInstalled(db, key, o);
+        Bookkeeping.release(db, key);
+      } else if (step instanceof Done d && Reasons.CONTRACTED.equals(d.reason())) {
+        // Contracted operations resolve to no change (their old side is gone), so the claims are
+        // released by migration, not by the tables the spec names now.
+        Bookkeeping.release(db, key);
       }
       if (step instanceof Expand
           || step instanceof AfterBackfill

@@ -23,6 +23,7 @@ import java.util.Optional;
  *     Optional when their table no longer exists
  * @param lag null when not measured this pass
  * @param cleanupAfter spec.cleanupAfter: how long a contract that hid the old side stays undoable
+ * @param claims who holds the tables the desired operations touch (same-table serialisation)
  */
 public record MigrationObservation(
     Instant now,
@@ -40,7 +41,46 @@ public record MigrationObservation(
     JobView verifyJob,
     List<BackfillProgress> progress,
     List<VerificationRecord> verification,
-    Duration cleanupAfter) {
+    Duration cleanupAfter,
+    TableClaims claims) {
+
+  /** Without table claims (a database where no other migration holds the tables). */
+  public MigrationObservation(
+      Instant now,
+      String unreachable,
+      List<String> problems,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded,
+      Map<String, Optional<SchemaChange>> rollbackable,
+      LagReading lag,
+      Duration maxLag,
+      Duration minExpandDuration,
+      boolean bookkeepingInstalled,
+      boolean pausedInDatabase,
+      JobView backfillJob,
+      JobView verifyJob,
+      List<BackfillProgress> progress,
+      List<VerificationRecord> verification,
+      Duration cleanupAfter) {
+    this(
+        now,
+        unreachable,
+        problems,
+        desired,
+        recorded,
+        rollbackable,
+        lag,
+        maxLag,
+        minExpandDuration,
+        bookkeepingInstalled,
+        pausedInDatabase,
+        backfillJob,
+        verifyJob,
+        progress,
+        verification,
+        cleanupAfter,
+        TableClaims.NONE);
+  }
 
   /** Without spec.cleanupAfter (0s: clean up right after contract). */
   public MigrationObservation(
@@ -96,7 +136,8 @@ public record MigrationObservation(
         null,
         List.of(),
         List.of(),
-        Duration.ZERO);
+        Duration.ZERO,
+        TableClaims.NONE);
   }
 
   String state(String operationId) {

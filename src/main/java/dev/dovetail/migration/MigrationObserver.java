@@ -119,7 +119,20 @@ final class MigrationObserver {
             ? onlyDesired(Bookkeeping.backfillProgress(connection, key), desiredIds)
             : List.of(),
         verification,
-        Durations.parse(spec.getCleanupAfter()));
+        Durations.parse(spec.getCleanupAfter()),
+        claims(connection, key, desired));
+  }
+
+  /** Who holds the tables the desired operations lock (read-only: claiming is an act). */
+  private static TableClaims claims(Connection c, String key, List<DesiredChange> desired)
+      throws SQLException {
+    List<String> wanted =
+        desired.stream()
+            .filter(d -> d.change() != null && d.change().lockedTable() != null)
+            .map(d -> d.change().lockedTable())
+            .distinct()
+            .toList();
+    return new TableClaims(wanted, Bookkeeping.claims(c, wanted), key);
   }
 
   private static List<dev.dovetail.postgres.BackfillProgress> onlyDesired(

@@ -166,6 +166,14 @@ public final class MigrationPlanner {
     }
     Optional<DesiredChange> notExpanded =
         desired.stream().filter(d -> in(o, d, null, OperationStates.EXPANDING)).findFirst();
+    var queuedBehind = o.claims().heldByOthers();
+    if (!queuedBehind.isEmpty()) {
+      return new Wait(
+          "Queued", Reasons.QUEUED, TableClaims.queuedMessage(queuedBehind), true, GATE_RECHECK);
+    }
+    if (o.claims().unclaimed() && spec.getPhase() == MigrationPhase.Expand) {
+      return new MigrationStep.Claim(o.claims().wanted());
+    }
     if (notExpanded.isPresent() && spec.getPhase() == MigrationPhase.Contract) {
       return new Wait(
           "Blocked",

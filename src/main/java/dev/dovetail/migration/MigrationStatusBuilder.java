@@ -115,6 +115,13 @@ final class MigrationStatusBuilder {
               + e.change().change().describe()
               + stepOf(e.step(), e.change().change().expand().size()));
     }
+    if (step instanceof MigrationStep.Claim c) {
+      return active(
+          Reasons.EXPANDING,
+          "claiming "
+              + String.join(", ", c.tables())
+              + " so that no other DatabaseMigration changes them until this one is done");
+    }
     if (step instanceof StartJob j) {
       return active(
           j.job().role().equals(MigrationJobs.BACKFILL)

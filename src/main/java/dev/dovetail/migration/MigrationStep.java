@@ -62,6 +62,17 @@ public sealed interface MigrationStep {
     }
   }
 
+  /** Claim the tables the operations touch before the first DDL (same-table serialisation). */
+  record Claim(List<String> tables) implements MigrationStep {
+    public String phase() {
+      return "Expanding";
+    }
+
+    public boolean acts() {
+      return true;
+    }
+  }
+
   /** Run expand step {@code step} of one operation (additive DDL). */
   record Expand(DesiredChange change, int step) implements MigrationStep {
     public Expand(DesiredChange change) {

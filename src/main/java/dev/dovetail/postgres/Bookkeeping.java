@@ -57,6 +57,11 @@ public final class Bookkeeping {
               + " NOT NULL DEFAULT false)");
       s.execute(
           "CREATE TABLE IF NOT EXISTS dovetail.wal_marks (lsn pg_lsn NOT NULL, at timestamptz NOT NULL)");
+      // Same-table serialisation across DatabaseMigrations: one row per claimed table, its
+      // primary key makes claiming atomic across operator replicas and restarts.
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.table_claims (table_name text PRIMARY KEY, migration"
+              + " text NOT NULL, claimed_at timestamptz NOT NULL DEFAULT clock_timestamp())");
       // Stages of several steps, and the last failed step (for the condition and its retry).
       s.execute(
           "ALTER TABLE dovetail.operations ADD COLUMN IF NOT EXISTS step int NOT NULL DEFAULT 0,"
@@ -86,7 +91,91 @@ public final class Bookkeeping {
                 "SELECT count(*) FROM pg_attribute WHERE attrelid = 'dovetail.operations'::regclass"
                     + " AND attname = 'failed_at' AND NOT attisdropped")) {
       rs.next();
-      return rs.getLong(1) == 1;
+      if (rs.getLong(1) != 1) {
+        return false;
+      }
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_regclass('dovetail.table_claims') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  // --- table claims -----------------------------------------------------------------------
+
+  /** Who holds each of these tables (quoted qualified names); unclaimed tables are absent. */
+  public static java.util.Map<String, String> claims(Connection c, List<String> tables)
+      throws SQLException {
+    var holders = new java.util.LinkedHashMap<String, String>();
+    if (tables.isEmpty() || !claimsInstalled(c)) {
+      return holders;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT table_name, migration FROM dovetail.table_claims WHERE table_name = ANY (?)"
+                + " ORDER BY claimed_at, table_name")) {
+      ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          holders.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return holders;
+  }
+
+  /**
+   * Claims every table for {@code migration}, all or none: when another migration holds one of them
+   * the transaction is rolled back and its holders are returned (empty when claimed).
+   */
+  public static java.util.Map<String, String> claim(
+      Connection c, String migration, List<String> tables) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      for (String table : tables) {
+        update(
+            c,
+            "INSERT INTO dovetail.table_claims (table_name, migration) VALUES (?, ?) ON CONFLICT"
+                + " (table_name) DO NOTHING",
+            table,
+            migration);
+      }
+      var others = new java.util.LinkedHashMap<String, String>();
+      claims(c, tables)
+          .forEach(
+              (table, holder) -> {
+                if (!holder.equals(migration)) {
+                  others.put(table, holder);
+                }
+              });
+      if (others.isEmpty()) {
+        c.commit();
+      } else {
+        c.rollback();
+      }
+      return others;
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** Lets go of every table {@code migration} holds (it is done, abandoned or deleted). */
+  public static void release(Connection c, String migration) throws SQLException {
+    if (claimsInstalled(c)) {
+      update(c, "DELETE FROM dovetail.table_claims WHERE migration = ?", migration);
+    }
+  }
+
+  private static boolean claimsInstalled(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT to_regclass('dovetail.table_claims') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 

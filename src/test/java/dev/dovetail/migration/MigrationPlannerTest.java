@@ -69,6 +69,7 @@ class MigrationPlannerTest {
   JobOutcome verify = JobOutcome.ABSENT;
   List<BackfillProgress> progress = new ArrayList<>();
   List<VerificationRecord> verification = new ArrayList<>();
+  TableClaims claims = TableClaims.NONE;
 
   MigrationStep next() {
     var o =
@@ -97,7 +98,9 @@ class MigrationPlannerTest {
                 verify,
                 verify == JobOutcome.FAILED ? "DeadlineExceeded: slow" : null),
             progress,
-            verification);
+            verification,
+            Duration.ZERO,
+            claims);
     return MigrationPlanner.next(spec, o);
   }
 
@@ -152,6 +155,44 @@ class MigrationPlannerTest {
     recorded.put(gone.operationId(), gone);
     rollbackable.put(gone.operationId(), Optional.empty());
     assertEquals("0123456789", assertInstanceOf(RollBack.class, next()).operationId());
+  }
+
+  @Test
+  void aTableHeldByAnotherMigrationQueuesThisOneAndNamesTheHolder() {
+    claims =
+        new TableClaims(
+            List.of("\"public\".\"users\""),
+            Map.of("\"public\".\"users\"", "shop/first"),
+            "shop/second");
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.QUEUED, step.reason());
+    assertEquals("Queued", step.phase());
+    assertTrue(step.blocked());
+    assertTrue(
+        step.message()
+            .startsWith("waits for DatabaseMigration shop/first, which holds \"public\".\"users\""),
+        step.message());
+  }
+
+  @Test
+  void unclaimedTablesAreClaimedBeforeTheFirstDdlThenExpandRuns() {
+    claims = new TableClaims(List.of("\"public\".\"users\""), Map.of(), "shop/second");
+    assertEquals(
+        List.of("\"public\".\"users\""),
+        assertInstanceOf(MigrationStep.Claim.class, next()).tables());
+    claims =
+        new TableClaims(
+            List.of("\"public\".\"users\""),
+            Map.of("\"public\".\"users\"", "shop/second"),
+            "shop/second");
+    assertInstanceOf(Expand.class, next());
+  }
+
+  @Test
+  void dryRunClaimsNothing() {
+    spec.setDryRun(true);
+    claims = new TableClaims(List.of("\"public\".\"users\""), Map.of(), "shop/second");
+    assertEquals(Reasons.DRY_RUN, assertInstanceOf(Done.class, next()).reason());
   }
 
   @Test

@@ -31,6 +31,12 @@ public final class Reasons {
   /** spec.dryRun is true: the plan is in status.plan and nothing forward runs. */
   public static final String DRY_RUN = "DryRun";
 
+  /**
+   * Another DatabaseMigration holds a table this one touches; the message names it
+   * (namespace/name). Starts by itself when that one is contracted, abandoned or deleted.
+   */
+  public static final String QUEUED = "Queued";
+
   /** Contract waits for the expand soak time (gates.minExpandDuration). */
   public static final String SOAKING = "Soaking";
 
