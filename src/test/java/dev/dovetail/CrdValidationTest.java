@@ -129,6 +129,20 @@ class CrdValidationTest {
         cutovers.admitCreate(YAML.readTree(cutover.formatted(50, "Target"))),
         ".spec: writeTarget: Target requires readFromTargetPercent: 100");
     assertEquals(List.of(), cutovers.admitCreate(YAML.readTree(cutover.formatted(100, "Target"))));
+    String both =
+        cutover
+            .formatted(0, "Source")
+            .replace("tables: [public.users]", "tables: [public.users]\n  schema: shop");
+    assertRefused(
+        cutovers.admitCreate(YAML.readTree(both)),
+        ".spec: set exactly one of spec.tables or spec.schema");
+    String neither = cutover.formatted(0, "Source").replace("  tables: [public.users]\n", "");
+    assertRefused(
+        cutovers.admitCreate(YAML.readTree(neither)),
+        ".spec: set exactly one of spec.tables or spec.schema");
+    String schemaOnly =
+        cutover.formatted(0, "Source").replace("tables: [public.users]", "schema: shop");
+    assertEquals(List.of(), cutovers.admitCreate(YAML.readTree(schemaOnly)));
   }
 
   @Test

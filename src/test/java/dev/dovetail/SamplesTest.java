@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
+import dev.dovetail.cutover.CutoverValidator;
 import dev.dovetail.migration.MigrationValidator;
 import dev.dovetail.testing.CrdSchema;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -66,7 +67,10 @@ class SamplesTest {
             sample + " passes the operator's validation");
       } else {
         var c = YAML.treeToValue(doc, DualWriteCutover.class);
-        assertTrue(c.getSpec().getTables().size() > 0);
+        assertEquals(
+            List.of(),
+            CutoverValidator.validate(c.getSpec()),
+            sample + " passes the operator's validation");
       }
     }
     assertTrue(scenario > 0, sample + " holds a Dovetail resource or an Argo CD Application");

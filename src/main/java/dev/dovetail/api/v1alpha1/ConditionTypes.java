@@ -17,5 +17,14 @@ public final class ConditionTypes {
   /** The verification Job found 0 pending and 0 differing rows. */
   public static final String VERIFIED = "Verified";
 
+  /** Cutover: the latest verification round found no differing row (missing ones repaired). */
+  public static final String CONSISTENT = "Consistent";
+
+  /**
+   * Cutover: something a person should look at (a gate failed after a step and the operator fell
+   * back, a Job failed, the write switch aborted). Argo CD shows Degraded.
+   */
+  public static final String DEGRADED = "Degraded";
+
   private ConditionTypes() {}
 }

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
-    name = "Reads",
+    name = "Reads %",
     jsonPath = ".status.readFromTargetPercent",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
@@ -26,6 +26,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Lag",
     jsonPath = ".status.replicationLag",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Consistent",
+    jsonPath = ".status.conditions[?(@.type==\"Consistent\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Ready",

@@ -11,10 +11,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Provisional: the cutover engine arrives with its own issue; the shape below is the contract. */
+/** What to move, how changes follow, and the read/write cutover the user steps through in Git. */
 @ValidationRule(
     value = "self.writeTarget != 'Target' || self.readFromTargetPercent == 100",
     message = "writeTarget: Target requires readFromTargetPercent: 100")
+@ValidationRule(
+    value = "has(self.schema) != (has(self.tables) && size(self.tables) > 0)",
+    message = "set exactly one of spec.tables or spec.schema")
 public class DualWriteCutoverSpec {
 
   @Required
@@ -25,17 +28,20 @@ public class DualWriteCutoverSpec {
   @JsonPropertyDescription("The database the data moves to.")
   private DatabaseRef target;
 
-  @Required
-  @Size(min = 1)
-  @JsonPropertyDescription("Tables to move, as schema.table or table (schema public).")
+  @Size(max = 500)
+  @JsonPropertyDescription(
+      "Tables to move, as schema.table or table (schema public). Or set schema instead.")
   private List<@Pattern("^([A-Za-z_][A-Za-z0-9_$]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,62}$") String>
       tables = new ArrayList<>();
 
-  @Default("LogicalReplication")
+  @Pattern("^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
   @JsonPropertyDescription(
-      "How changes reach the target: LogicalReplication (publication and subscription owned by"
-          + " the operator) or ApplicationDualWrite (the application writes to both).")
-  private SyncMode syncMode = SyncMode.LogicalReplication;
+      "Move every table of this schema (as it stands when the cutover starts) instead of listing"
+          + " tables.")
+  private String schema;
+
+  @JsonPropertyDescription("How changes reach the target.")
+  private CutoverSync sync = new CutoverSync();
 
   @Default("0")
   @Min(0)
@@ -51,6 +57,21 @@ public class DualWriteCutoverSpec {
 
   @JsonPropertyDescription("Conditions each forward step waits for.")
   private CutoverGates gates = new CutoverGates();
+
+  @JsonPropertyDescription("The continuous verification rounds.")
+  private CutoverVerification verification = new CutoverVerification();
+
+  @JsonPropertyDescription("The initial copy.")
+  private CutoverCopy copy = new CutoverCopy();
+
+  @JsonPropertyDescription("Where the routing flag is published.")
+  private CutoverFlag flag = new CutoverFlag();
+
+  @Default("Run")
+  @JsonPropertyDescription(
+      "Run, or Complete: remove the replication, heartbeat and triggers the operator created."
+          + " User tables and data are never dropped.")
+  private CutoverPhase phase = CutoverPhase.Run;
 
   public DatabaseRef getSource() {
     return source;
@@ -76,12 +97,52 @@ public class DualWriteCutoverSpec {
     this.tables = tables;
   }
 
-  public SyncMode getSyncMode() {
-    return syncMode;
+  public String getSchema() {
+    return schema;
   }
 
-  public void setSyncMode(SyncMode syncMode) {
-    this.syncMode = syncMode;
+  public void setSchema(String schema) {
+    this.schema = schema;
+  }
+
+  public CutoverSync getSync() {
+    return sync;
+  }
+
+  public void setSync(CutoverSync sync) {
+    this.sync = sync;
+  }
+
+  public CutoverVerification getVerification() {
+    return verification;
+  }
+
+  public void setVerification(CutoverVerification verification) {
+    this.verification = verification;
+  }
+
+  public CutoverCopy getCopy() {
+    return copy;
+  }
+
+  public void setCopy(CutoverCopy copy) {
+    this.copy = copy;
+  }
+
+  public CutoverFlag getFlag() {
+    return flag;
+  }
+
+  public void setFlag(CutoverFlag flag) {
+    this.flag = flag;
+  }
+
+  public CutoverPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(CutoverPhase phase) {
+    this.phase = phase;
   }
 
   public int getReadFromTargetPercent() {
@@ -106,12 +167,6 @@ public class DualWriteCutoverSpec {
 
   public void setGates(CutoverGates gates) {
     this.gates = gates;
-  }
-
-  /** How changes reach the target. */
-  public enum SyncMode {
-    LogicalReplication,
-    ApplicationDualWrite
   }
 
   /** Which database takes writes. */

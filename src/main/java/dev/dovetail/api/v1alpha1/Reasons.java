@@ -84,6 +84,55 @@ public final class Reasons {
 
   public static final String ABANDONED = "Abandoned";
 
+  // DualWriteCutover (condition and Event reasons)
+  /** The initial copy Job is running. */
+  public static final String COPYING = "Copying";
+
+  /** The copy Job failed after its retries; the message is the Job's. */
+  public static final String COPY_FAILED = "CopyFailed";
+
+  /** No lag reading yet (no heartbeat applied on the target so far). */
+  public static final String LAG_NOT_MEASURED = "LagNotMeasured";
+
+  /** The subscription on the target is disabled: nothing is applied. */
+  public static final String SUBSCRIPTION_DISABLED = "SubscriptionDisabled";
+
+  /** ApplicationDualWrite: the application writes to both, there is no replication to measure. */
+  public static final String APPLICATION_DUAL_WRITE = "ApplicationDualWrite";
+
+  /** No verification round has finished yet. */
+  public static final String NOT_YET_VERIFIED = "NotYetVerified";
+
+  /** A raise of the read percent was applied (gates green, previous step soaked). */
+  public static final String READ_STEP_APPLIED = "ReadStepApplied";
+
+  /** The read percent was lowered; lowering is never gated. */
+  public static final String READ_STEP_LOWERED = "ReadStepLowered";
+
+  /** A gate turned red after a step and gates.rollbackOnFailure fell back to the last good one. */
+  public static final String READ_STEP_ROLLED_BACK = "ReadStepRolledBack";
+
+  /** Writes move to the target only at 100 percent reads on the target. */
+  public static final String READS_NOT_ON_TARGET = "ReadsNotOnTarget";
+
+  /** The write switch ran: the message says which side takes writes and the pause it took. */
+  public static final String WRITES_SWITCHED = "WritesSwitched";
+
+  /** The write switch passed gates.maxWritePause and was undone; the old side takes writes. */
+  public static final String WRITE_SWITCH_ABORTED = "WriteSwitchAborted";
+
+  /** The requested read percent and write target are published and their gates are green. */
+  public static final String STEP_REACHED = "StepReached";
+
+  /** spec.phase Complete: replication, heartbeat and triggers the operator created are removed. */
+  public static final String COMPLETED = "Completed";
+
+  /** The resource is being deleted; the finalizer removes what the operator created. */
+  public static final String CLEANED_UP = "CleanedUp";
+
+  /** Nothing is wrong (the Degraded condition's False reason). */
+  public static final String HEALTHY = "Healthy";
+
   /** Waiting for work not yet started (e.g. the first reconcile). */
   public static final String PENDING = "Pending";
 
