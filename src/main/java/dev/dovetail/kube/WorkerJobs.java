@@ -30,18 +30,32 @@ public final class WorkerJobs {
       DovetailConfig config,
       SecretKeyRef database,
       Map<String, String> plainEnv) {
+    return build(owner, role, specHash, config, Map.of(DATABASE_URI_ENV, database), plainEnv);
+  }
+
+  /** A worker that needs several databases: each env var gets its URI through a secretKeyRef. */
+  public static Job build(
+      HasMetadata owner,
+      String role,
+      String specHash,
+      DovetailConfig config,
+      Map<String, SecretKeyRef> secretEnv,
+      Map<String, String> plainEnv) {
     String name = ChildNames.job(owner.getMetadata().getName(), role, specHash);
     var env = new ArrayList<EnvVar>();
-    env.add(
-        new EnvVarBuilder()
-            .withName(DATABASE_URI_ENV)
-            .withNewValueFrom()
-            .withNewSecretKeyRef()
-            .withName(database.getName())
-            .withKey(database.getKey() == null ? "uri" : database.getKey())
-            .endSecretKeyRef()
-            .endValueFrom()
-            .build());
+    new TreeMap<>(secretEnv)
+        .forEach(
+            (var, ref) ->
+                env.add(
+                    new EnvVarBuilder()
+                        .withName(var)
+                        .withNewValueFrom()
+                        .withNewSecretKeyRef()
+                        .withName(ref.getName())
+                        .withKey(ref.getKey() == null ? "uri" : ref.getKey())
+                        .endSecretKeyRef()
+                        .endValueFrom()
+                        .build()));
     env.add(new EnvVar("DOVETAIL_JOB_NAME", name, null));
     // Workers run the operator's image: make sure no controller starts inside them.
     env.add(new EnvVar("QUARKUS_OPERATOR_SDK_START_OPERATOR", "false", null));
