@@ -125,6 +125,89 @@ class MigrationPreChecksIT {
   }
 
   @Test
+  void replicaLagDuringBackfillThrottlesWithinOneBatchAndResumes() throws Exception {
+    db.execute(
+        "INSERT INTO users (user_name) SELECT 'more-' || g FROM generate_series(1, 15000) g");
+    var m = Manifests.rename(NS, "throttled", "db", "users", "user_name", "username");
+    m.getSpec().getGates().setMaxReplicationLag("1s");
+    m.getSpec().getBackfill().setInitialBatchSize(200);
+    m.getSpec().getBackfill().setMaxBatchSize(200);
+    m.getSpec().getBackfill().setPauseBetweenBatches("100ms");
+    Manifests.create(harness.client(), m);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(() -> rowsDone("throttled") > 0);
+    try (Connection replica = TestPostgres.connect(TestPostgres.REPLICA)) {
+      replica.createStatement().execute("SELECT pg_wal_replay_pause()");
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> pauseState(replica).equals("paused"));
+        // The worker measures lag before every batch: it stops as soon as the lag is over 1s.
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> db.queryString(throttledSql("throttled")) != null);
+        String reason = db.queryString(throttledSql("throttled"));
+        assertTrue(reason.matches("replication lag [0-9.]+s > gate 1\\.0s"), reason);
+        long atThrottle = rowsDone("throttled");
+        assertTrue(atThrottle < 20_000, "throttled before the backfill ended: " + atThrottle);
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () ->
+                    Conditions.find(
+                            Manifests.get(harness.client(), NS, "throttled")
+                                .getStatus()
+                                .getConditions(),
+                            ConditionTypes.PROGRESSING)
+                        .map(c -> c.getMessage().contains("; throttled: replication lag"))
+                        .orElse(false));
+        Thread.sleep(2_000);
+        assertTrue(
+            rowsDone("throttled") - atThrottle <= 200,
+            "at most the batch in flight ran while throttled: "
+                + atThrottle
+                + " then "
+                + rowsDone("throttled"));
+      } finally {
+        replica.createStatement().execute("SELECT pg_wal_replay_resume()");
+      }
+    }
+    awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        "throttled",
+        ConditionTypes.READY,
+        "True",
+        Reasons.EXPANDED,
+        Duration.ofMinutes(2));
+    assertEquals(null, db.queryString(throttledSql("throttled")), "resumed by itself");
+  }
+
+  private long rowsDone(String name) {
+    return db.queryLong(
+        "SELECT coalesce(sum(rows_done), 0) FROM dovetail.backfill_progress WHERE migration = '"
+            + NS
+            + "/"
+            + name
+            + "'");
+  }
+
+  private static String throttledSql(String name) {
+    return "SELECT max(throttled) FROM dovetail.backfill_progress WHERE migration = '"
+        + NS
+        + "/"
+        + name
+        + "'";
+  }
+
+  @Test
   void dryRunShowsThePlanRunsNothingAndProceedsWhenTurnedOff() {
     var m = Manifests.rename(NS, "dry", "db", "users", "user_name", "username");
     m.getSpec().setDryRun(true);
