@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * DOVETAIL_PLAN (JSON) and DOVETAIL_JOB_NAME (the run id).
  */
 public final class WorkerMain {
-  public static final Set<String> ROLES = Set.of("backfill", "verify");
+  public static final Set<String> ROLES = Set.of("backfill", "verify", "copy");
 
   /** Exit code for a worker that could not start: bad arguments or environment. */
   public static final int USAGE = 2;
@@ -26,6 +26,9 @@ public final class WorkerMain {
     if (args.isEmpty() || !ROLES.contains(args.get(0))) {
       LOG.errorf("usage: <role> where role is one of %s", ROLES);
       return USAGE;
+    }
+    if (args.get(0).equals("copy")) {
+      return runCutoverRole(args.get(0), env);
     }
     PgUri database;
     WorkerPlan plan;
@@ -54,7 +57,21 @@ public final class WorkerMain {
     System.exit(run(List.of(args), System.getenv()));
   }
 
-  private static String required(Map<String, String> env, String name) {
+  /** The DualWriteCutover roles read their own variables (two databases, no plan). */
+  private static int runCutoverRole(String role, Map<String, String> env) {
+    try {
+      return new CopyWorker(env).run();
+    } catch (IllegalArgumentException e) {
+      // Messages name the variable, never its value: the URIs hold passwords.
+      LOG.error(e.getMessage());
+      return USAGE;
+    } catch (Exception e) {
+      LOG.errorf(e, "%s failed: %s", role, e.getMessage());
+      return 1;
+    }
+  }
+
+  static String required(Map<String, String> env, String name) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("environment variable " + name + " is missing");
