@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything the DualWriteCutover controller asks of the source and the target database. Holds one
@@ -125,6 +126,19 @@ public final class CutoverDatabase implements AutoCloseable {
         Heartbeat.lag(source, target, names.key()),
         Replication.enabled(target, names.subscription()),
         java.time.Instant.now());
+  }
+
+  /**
+   * The latest finished verification round of this cutover (a round still running is not reported);
+   * empty before the first one finished or before the bookkeeping tables exist.
+   */
+  public Optional<VerificationRound> latestVerification() throws SQLException {
+    return BookkeepingReads.latestVerification(target, names.key());
+  }
+
+  /** The initial copy's ranges done and planned, and rows copied; zeros before it planned any. */
+  public CopyProgress copyProgress() throws SQLException {
+    return BookkeepingReads.copyProgress(target, names.key());
   }
 
   /**
