@@ -1,0 +1,285 @@
+package dev.dovetail.postgres.cutover;
+
+import dev.dovetail.postgres.PgUri;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * One verification round of a cutover: every table is walked by primary key in chunks, a digest of
+ * each chunk is computed inside each database, chunks that differ are narrowed to rows, and those
+ * rows are re-read once the target has caught up with what the source had when they were read. Only
+ * rows that still differ, while the source row stayed the same, count; live writes therefore never
+ * raise an alarm. Rows missing on the target are inserted from the source when repair is on; rows
+ * that differ in value, or exist only on the target, are reported and never overwritten.
+ */
+public final class TableCompare {
+  private static final Logger LOG = Logger.getLogger(TableCompare.class);
+  private static final String APP = "dovetail-compare";
+
+  /** A row still changing on the source after this many rechecks is reported as unverified. */
+  private static final int RECHECK_ATTEMPTS = 3;
+
+  /** Suspects are rechecked in batches of this many keys, so memory stays bounded. */
+  private static final int RECHECK_BATCH = 1000;
+
+  /**
+   * @param logicalReplication true: the target follows the source through the cutover's slot, and
+   *     rechecks wait (at most {@code replicationWait}) until the slot confirmed the read position;
+   *     false (application dual writes): rechecks wait {@code dualWriteSettle}
+   */
+  public record Options(
+      int chunkSize,
+      boolean repair,
+      boolean logicalReplication,
+      Duration replicationWait,
+      Duration dualWriteSettle) {
+
+    public static Options of(int chunkSize, boolean repair, boolean logicalReplication) {
+      return new Options(
+          chunkSize, repair, logicalReplication, Duration.ofSeconds(60), Duration.ofSeconds(2));
+    }
+  }
+
+  private enum Difference {
+    MISSING_ON_TARGET,
+    ONLY_ON_TARGET,
+    VALUES_DIFFER,
+    UNVERIFIED
+  }
+
+  private final PgUri sourceUri;
+  private final PgUri targetUri;
+  private final CutoverNames names;
+  private final Options options;
+  private long suspects;
+
+  public TableCompare(PgUri source, PgUri target, CutoverNames names, Options options) {
+    this.sourceUri = source;
+    this.targetUri = target;
+    this.names = names;
+    this.options = options;
+  }
+
+  /**
+   * Rows of the last run that differed when first read and were rechecked; most are live writes the
+   * target had not applied yet. Logged, and read by tests to see the recheck was exercised.
+   */
+  public long suspects() {
+    return suspects;
+  }
+
+  /** Runs the round and records it on the target; returns the recorded round. */
+  public VerificationRound run(List<QualifiedTable> tables) throws SQLException, CutoverProblem {
+    try (Connection source = sourceUri.connect(APP);
+        Connection target = targetUri.connect(APP)) {
+      KeyedTable.settle(source);
+      KeyedTable.settle(target);
+      Transactions.inOne(target, Bookkeeping.TARGET);
+      var keyed = new ArrayList<KeyedTable>();
+      for (QualifiedTable table : tables) {
+        keyed.add(KeyedTable.of(source, target, table));
+      }
+      long round = VerificationRounds.start(target, names.key());
+      suspects = 0;
+      var tally = new Tally();
+      for (KeyedTable table : keyed) {
+        new Walk(source, target, table, tally).run();
+      }
+      String readLsn = tally.readLsn != null ? tally.readLsn : AppliedPosition.now(source);
+      VerificationRounds.finish(
+          target,
+          names.key(),
+          round,
+          tally.chunks,
+          tally.rowsCompared,
+          tally.repaired,
+          tally.differing,
+          readLsn);
+      return BookkeepingReads.latestVerification(target, names.key())
+          .filter(r -> r.round() == round)
+          .orElseThrow(() -> new SQLException("verification round " + round + " not recorded"));
+    }
+  }
+
+  private static final class Tally {
+    long chunks;
+    long rowsCompared;
+    long repaired;
+    final List<String> differing = new ArrayList<>();
+    String readLsn;
+  }
+
+  /** The walk over one table. */
+  private final class Walk {
+    private final Connection source;
+    private final Connection target;
+    private final KeyedTable table;
+    private final Tally tally;
+    private long rechecked;
+    private long repaired;
+    private long differing;
+
+    Walk(Connection source, Connection target, KeyedTable table, Tally tally) {
+      this.source = source;
+      this.target = target;
+      this.table = table;
+      this.tally = tally;
+    }
+
+    void run() throws SQLException {
+      var pending = new LinkedHashSet<RowKey>();
+      long chunks = 0;
+      long rows = 0;
+      RowKey lower = null;
+      RowKey upper;
+      do {
+        upper = table.nextBound(source, lower, options.chunkSize());
+        chunks++;
+        KeyedTable.Digest onSource = table.digest(source, lower, upper);
+        KeyedTable.Digest onTarget = table.digest(target, lower, upper);
+        rows += onSource.rows();
+        if (!onSource.equals(onTarget)) {
+          pending.addAll(differingRows(lower, upper));
+        }
+        if (pending.size() >= RECHECK_BATCH) {
+          recheck(pending);
+          pending.clear();
+        }
+        lower = upper;
+      } while (upper != null);
+      recheck(pending);
+      tally.chunks += chunks;
+      tally.rowsCompared += rows;
+      LOG.infof(
+          "%s: %d rows in %d chunk(s), %d suspect row(s), %d missing row(s) repaired,"
+              + " %d differing",
+          table.table(), rows, chunks, rechecked, repaired, differing);
+    }
+
+    private Set<RowKey> differingRows(RowKey lower, RowKey upper) throws SQLException {
+      Map<RowKey, String> onSource = table.rowHashes(source, lower, upper);
+      Map<RowKey, String> onTarget = table.rowHashes(target, lower, upper);
+      var keys = new LinkedHashSet<RowKey>();
+      for (var e : onSource.entrySet()) {
+        if (!e.getValue().equals(onTarget.get(e.getKey()))) {
+          keys.add(e.getKey());
+        }
+      }
+      for (RowKey k : onTarget.keySet()) {
+        if (!onSource.containsKey(k)) {
+          keys.add(k);
+        }
+      }
+      return keys;
+    }
+
+    /**
+     * Re-reads suspects once the target has caught up with the source's read, and keeps those that
+     * differ while the source row stayed the same over the whole recheck: the target had every
+     * change of that row, so the difference is real. A row the source changed meanwhile is tried
+     * again.
+     */
+    private void recheck(Set<RowKey> keys) throws SQLException {
+      if (keys.isEmpty()) {
+        return;
+      }
+      rechecked += keys.size();
+      TableCompare.this.suspects += keys.size();
+      var confirmed = new LinkedHashMap<RowKey, Difference>();
+      Set<RowKey> pending = new LinkedHashSet<>(keys);
+      for (int attempt = 0; attempt < RECHECK_ATTEMPTS && !pending.isEmpty(); attempt++) {
+        Map<RowKey, String> before = table.rowHashes(source, pending);
+        if (!targetCaughtUp()) {
+          LOG.warnf(
+              "%s: the target did not apply the source's changes within %s; %d suspect row(s)"
+                  + " are reported as differing without a recheck",
+              table.table(), options.replicationWait(), pending.size());
+          break;
+        }
+        Map<RowKey, String> onTarget = table.rowHashes(target, pending);
+        var stillDiffering = new ArrayList<RowKey>();
+        for (RowKey k : pending) {
+          if (!Objects.equals(before.get(k), onTarget.get(k))) {
+            stillDiffering.add(k);
+          }
+        }
+        Map<RowKey, String> after = table.rowHashes(source, stillDiffering);
+        var changing = new LinkedHashSet<RowKey>();
+        for (RowKey k : stillDiffering) {
+          if (Objects.equals(before.get(k), after.get(k))) {
+            confirmed.put(k, kind(before.containsKey(k), onTarget.containsKey(k)));
+          } else {
+            changing.add(k);
+          }
+        }
+        pending = changing;
+      }
+      if (!pending.isEmpty()) {
+        LOG.warnf(
+            "%s: %d row(s) could not be verified (still changing on the source, or the target"
+                + " lagging); counted as differing",
+            table.table(), pending.size());
+        for (RowKey k : pending) {
+          confirmed.put(k, Difference.UNVERIFIED);
+        }
+      }
+      act(confirmed);
+    }
+
+    private boolean targetCaughtUp() throws SQLException {
+      if (!options.logicalReplication()) {
+        AppliedPosition.sleep(options.dualWriteSettle().toMillis());
+        return true;
+      }
+      String lsn = AppliedPosition.now(source);
+      boolean applied = AppliedPosition.await(source, names, lsn, options.replicationWait());
+      if (applied) {
+        tally.readLsn = lsn;
+      }
+      return applied;
+    }
+
+    private Difference kind(boolean onSource, boolean onTarget) {
+      if (onSource && !onTarget) {
+        return Difference.MISSING_ON_TARGET;
+      }
+      return onSource ? Difference.VALUES_DIFFER : Difference.ONLY_ON_TARGET;
+    }
+
+    /** Repairs what is only missing (if asked to); reports everything else by key. */
+    private void act(Map<RowKey, Difference> confirmed) throws SQLException {
+      var missing = new ArrayList<RowKey>();
+      for (var e : confirmed.entrySet()) {
+        if (e.getValue() == Difference.MISSING_ON_TARGET && options.repair()) {
+          missing.add(e.getKey());
+        } else {
+          report(e.getKey(), e.getValue());
+        }
+      }
+      // The source's current row; a row deleted on the source since is not there and needs nothing.
+      Map<RowKey, String> rows = table.rowsAsJson(source, missing);
+      for (RowKey k : missing) {
+        String json = rows.get(k);
+        if (json != null && table.insert(target, json)) {
+          repaired++;
+          tally.repaired++;
+        }
+      }
+    }
+
+    private void report(RowKey key, Difference kind) {
+      differing++;
+      tally.differing.add(key.report(table.table()));
+      LOG.debugf("%s: %s", key.report(table.table()), kind);
+    }
+  }
+}
