@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * DOVETAIL_PLAN (JSON) and DOVETAIL_JOB_NAME (the run id).
  */
 public final class WorkerMain {
-  public static final Set<String> ROLES = Set.of("backfill", "verify", "copy");
+  public static final Set<String> ROLES = Set.of("backfill", "verify", "copy", "compare");
 
   /** Exit code for a worker that could not start: bad arguments or environment. */
   public static final int USAGE = 2;
@@ -27,7 +27,7 @@ public final class WorkerMain {
       LOG.errorf("usage: <role> where role is one of %s", ROLES);
       return USAGE;
     }
-    if (args.get(0).equals("copy")) {
+    if (args.get(0).equals("copy") || args.get(0).equals("compare")) {
       return runCutoverRole(args.get(0), env);
     }
     PgUri database;
@@ -60,7 +60,7 @@ public final class WorkerMain {
   /** The DualWriteCutover roles read their own variables (two databases, no plan). */
   private static int runCutoverRole(String role, Map<String, String> env) {
     try {
-      return new CopyWorker(env).run();
+      return role.equals("compare") ? new CompareWorker(env).run() : new CopyWorker(env).run();
     } catch (IllegalArgumentException e) {
       // Messages name the variable, never its value: the URIs hold passwords.
       LOG.error(e.getMessage());
