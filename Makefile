@@ -13,7 +13,7 @@ MANIFESTS ?=
 # One line per log record in the demo's terminal (java.util.logging's default takes two).
 DEMO_LOG = '-Djava.util.logging.SimpleFormatter.format=%1$$tT %4$$s %3$$s: %5$$s%6$$s%n'
 
-.PHONY: help build image test demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down lua
+.PHONY: help build image test test-e2e demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down lua
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,9 @@ image: build ## Build the operator/worker image as an OCI archive (target/doveta
 test: postgres lua ## Run unit and integration tests against real PostgreSQL, then check crds/ for drift.
 	$(PG_ENV) && $(MVN) verify
 	hack/check-crds.sh
+
+test-e2e: image ## Real cluster (k3s in Docker via Testcontainers): image loaded, crds/ + deploy/, every sample run. Skipped, with the reason, without Docker.
+	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false '-Dit.test=*E2E'
 
 demo: postgres ## Run the rename story end to end locally (MANIFESTS="a.yaml b.yaml" to apply your own).
 	$(MVN) -q test-compile -Dspotless.check.skip=true
