@@ -11,6 +11,7 @@ import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.cutover.DualWriteCutoverReconciler;
+import dev.dovetail.testing.DescribeFixtures;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
 import dev.dovetail.testing.StatusFixtures;
@@ -99,9 +100,10 @@ class StatusFixturesIT {
         await("rename", ConditionTypes.READY, "True", Reasons.EXPANDED));
 
     Manifests.editSpec(client, NS, "rename", s -> s.setPhase(MigrationPhase.Contract));
-    StatusFixtures.record(
-        "databasemigration-contracted",
-        await("rename", ConditionTypes.READY, "True", Reasons.CONTRACTED));
+    var contracted = await("rename", ConditionTypes.READY, "True", Reasons.CONTRACTED);
+    StatusFixtures.record("databasemigration-contracted", contracted);
+    // kubectl describe of this moment, for KubectlDescribeTest: the object and its Events so far.
+    DescribeFixtures.record("databasemigration-contracted", client, contracted);
 
     // git revert of the Contract commit after the contract ran: the old column is gone.
     Manifests.editSpec(client, NS, "rename", s -> s.setPhase(MigrationPhase.Expand));
