@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,7 +54,8 @@ public final class TableCompare {
     MISSING_ON_TARGET,
     ONLY_ON_TARGET,
     VALUES_DIFFER,
-    UNVERIFIED
+    UNVERIFIED,
+    REPAIR_OVERTAKEN
   }
 
   private final PgUri sourceUri;
@@ -61,12 +63,24 @@ public final class TableCompare {
   private final CutoverNames names;
   private final Options options;
   private long suspects;
+  private RepairListener beforeInsert = (table, rows) -> {};
+
+  /** Called between reading the rows to repair on the source and inserting them on the target. */
+  interface RepairListener {
+    void read(QualifiedTable table, int rows) throws SQLException;
+  }
 
   public TableCompare(PgUri source, PgUri target, CutoverNames names, Options options) {
     this.sourceUri = source;
     this.targetUri = target;
     this.names = names;
     this.options = options;
+  }
+
+  /** Tests use this to change the source while a repair is in flight. */
+  TableCompare beforeRepairInserts(RepairListener listener) {
+    this.beforeInsert = listener;
+    return this;
   }
 
   /**
@@ -194,6 +208,11 @@ public final class TableCompare {
       }
       rechecked += keys.size();
       TableCompare.this.suspects += keys.size();
+      act(confirm(keys));
+    }
+
+    /** The keys of {@code keys} that really differ, each with how. */
+    private Map<RowKey, Difference> confirm(Collection<RowKey> keys) throws SQLException {
       var confirmed = new LinkedHashMap<RowKey, Difference>();
       Set<RowKey> pending = new LinkedHashSet<>(keys);
       for (int attempt = 0; attempt < RECHECK_ATTEMPTS && !pending.isEmpty(); attempt++) {
@@ -232,7 +251,7 @@ public final class TableCompare {
           confirmed.put(k, Difference.UNVERIFIED);
         }
       }
-      act(confirmed);
+      return confirmed;
     }
 
     private boolean targetCaughtUp() throws SQLException {
@@ -267,9 +286,30 @@ public final class TableCompare {
       }
       // The source's current row; a row deleted on the source since is not there and needs nothing.
       Map<RowKey, String> rows = table.rowsAsJson(source, missing);
+      if (!rows.isEmpty()) {
+        beforeInsert.read(table.table(), rows.size());
+      }
+      var inserted = new ArrayList<RowKey>();
       for (RowKey k : missing) {
         String json = rows.get(k);
         if (json != null && table.insert(target, json)) {
+          inserted.add(k);
+        }
+      }
+      if (inserted.isEmpty()) {
+        return;
+      }
+      // A change (or delete) on the source between reading the row and inserting it may reach the
+      // target before the insert and find nothing to change there: the repair would be stale.
+      // Repairs are checked like suspects; a stale one is reported, not silently counted as done.
+      Map<RowKey, Difference> stale = confirm(inserted);
+      for (RowKey k : inserted) {
+        if (stale.containsKey(k)) {
+          LOG.warnf(
+              "%s: inserted from the source, but the source changed it meanwhile; reported",
+              k.report(table.table()));
+          report(k, Difference.REPAIR_OVERTAKEN);
+        } else {
           repaired++;
           tally.repaired++;
         }

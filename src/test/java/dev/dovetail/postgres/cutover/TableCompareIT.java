@@ -201,6 +201,31 @@ class TableCompareIT {
           broken.put("DOVETAIL_TABLES", "public.nothing_here");
           assertEquals(1, WorkerMain.run(List.of("compare"), broken), "a missing table fails");
           assertEquals(4, cutover.latestVerification().orElseThrow().round(), "no round recorded");
+
+          // 6. A repair overtaken by the source: the row changes on the source after it was read
+          // for the repair, and the change reaches the target before the insert (finding no row
+          // there). The stale insert is found and reported, not counted as repaired.
+          target.execute("DELETE FROM orders WHERE id = 9");
+          var overtaken =
+              new TableCompare(src, dst, names, TableCompare.Options.of(CHUNK, true, true))
+                  .beforeRepairInserts(
+                      (table, rows) -> {
+                        source.execute("UPDATE orders SET note = 'changed meanwhile' WHERE id = 9");
+                        try {
+                          awaitLag(cutover);
+                        } catch (Exception e) {
+                          throw new SQLException(e);
+                        }
+                      });
+          VerificationRound fifth = overtaken.run(TABLES);
+          var withStale = new HashSet<>(changed);
+          withStale.add("public.orders:9");
+          assertEquals(withStale, Set.copyOf(fifth.differingKeys()));
+          assertEquals(0, fifth.missingRepaired(), fifth.toString());
+          assertEquals(
+              "xxxxxxxxx",
+              target.queryString("SELECT note FROM orders WHERE id = 9"),
+              "the target holds the version read before the change");
         } finally {
           cutover.cleanup();
         }
