@@ -18,25 +18,43 @@ public final class CutoverDatabase implements AutoCloseable {
   private final Connection source;
   private final Connection target;
   private final PgUri sourceUri;
+  private final PgUri targetUri;
   private final CutoverNames names;
 
   private CutoverDatabase(
-      Connection source, Connection target, PgUri sourceUri, CutoverNames names) {
+      Connection source, Connection target, PgUri sourceUri, PgUri targetUri, CutoverNames names) {
     this.source = source;
     this.target = target;
     this.sourceUri = sourceUri;
+    this.targetUri = targetUri;
     this.names = names;
   }
 
   public static CutoverDatabase open(String sourceUri, String targetUri, CutoverNames names)
       throws SQLException {
-    PgUri src = PgUri.parse(sourceUri);
-    Connection source = src.connect(APP);
+    return open(PgUri.parse(sourceUri), PgUri.parse(targetUri), names);
+  }
+
+  /** Opens both sides; a failure names the side (spec.source or spec.target), never a password. */
+  public static CutoverDatabase open(PgUri source, PgUri target, CutoverNames names)
+      throws SQLException {
+    Connection src = connect(source, "spec.source");
     try {
-      return new CutoverDatabase(source, PgUri.parse(targetUri).connect(APP), src, names);
+      return new CutoverDatabase(src, connect(target, "spec.target"), source, target, names);
     } catch (SQLException e) {
-      source.close();
+      src.close();
       throw e;
+    }
+  }
+
+  private static Connection connect(PgUri uri, String field) throws SQLException {
+    try {
+      return uri.connect(APP);
+    } catch (SQLException e) {
+      throw new SQLException(
+          field + ": cannot connect to " + uri.redacted() + ": " + e.getMessage(),
+          e.getSQLState(),
+          e);
     }
   }
 
@@ -114,18 +132,39 @@ public final class CutoverDatabase implements AutoCloseable {
     Replication.setEnabled(target, names.subscription(), enabled);
   }
 
-  /** Writes this cutover's heartbeat row on the source (replicated to the target). */
-  public void writeHeartbeat() throws SQLException {
-    Heartbeat.write(source, names.key());
+  /**
+   * Writes this cutover's heartbeat row on the side that takes writes: the source, or the target
+   * once writes moved there ({@code reverse}) and replication runs target to source.
+   */
+  public void writeHeartbeat(boolean reverse) throws SQLException {
+    Heartbeat.write(reverse ? target : source, names.key());
   }
 
-  /** Both lag measures now; call {@link #writeHeartbeat()} first for a fresh end-to-end value. */
-  public LagReading lag() throws SQLException {
+  /**
+   * Both lag measures of the running direction now; call {@link #writeHeartbeat(boolean)} first for
+   * a fresh end-to-end value.
+   */
+  public LagReading lag(boolean reverse) throws SQLException {
+    if (reverse) {
+      return new LagReading(
+          Replication.slotLagBytes(target, names.reverseSlot()),
+          Heartbeat.lag(target, source, names.key()),
+          Replication.enabled(source, names.reverseSubscription()),
+          java.time.Instant.now());
+    }
     return new LagReading(
         Replication.slotLagBytes(source, names.slot()),
         Heartbeat.lag(source, target, names.key()),
         Replication.enabled(target, names.subscription()),
         java.time.Instant.now());
+  }
+
+  public void writeHeartbeat() throws SQLException {
+    writeHeartbeat(false);
+  }
+
+  public LagReading lag() throws SQLException {
+    return lag(false);
   }
 
   /**
@@ -152,9 +191,40 @@ public final class CutoverDatabase implements AutoCloseable {
     Replication.dropSlot(target, names.reverseSlot());
     Replication.dropPublication(source, names.publication());
     Replication.dropPublication(target, names.reversePublication());
+    WriteGuard.remove(source, names);
+    WriteGuard.remove(target, names);
     Heartbeat.remove(source, names.key());
     Heartbeat.remove(target, names.key());
     Bookkeeping.forget(target, names.key());
+  }
+
+  /**
+   * Whether replication of this cutover runs in either direction: the target's subscription
+   * (created once the copy succeeded) or, after the write switch, the source's.
+   */
+  public boolean subscribed() throws SQLException {
+    return Replication.exists(
+            target, "SELECT 1 FROM pg_subscription WHERE subname = ?", names.subscription())
+        || Replication.exists(
+            source, "SELECT 1 FROM pg_subscription WHERE subname = ?", names.reverseSubscription());
+  }
+
+  /** The ordinary and partitioned tables of a schema on the source, for spec.schema, by name. */
+  public List<QualifiedTable> tablesInSchema(String schema) throws SQLException {
+    var tables = new ArrayList<QualifiedTable>();
+    try (var ps =
+        source.prepareStatement(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
+                + " ORDER BY c.relname")) {
+      ps.setString(1, schema);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          tables.add(new QualifiedTable(schema, rs.getString(1)));
+        }
+      }
+    }
+    return tables;
   }
 
   /** The connections, for the workers and the write switch of this package. */
@@ -168,6 +238,14 @@ public final class CutoverDatabase implements AutoCloseable {
 
   CutoverNames names() {
     return names;
+  }
+
+  PgUri sourceUri() {
+    return sourceUri;
+  }
+
+  PgUri targetUri() {
+    return targetUri;
   }
 
   @Override

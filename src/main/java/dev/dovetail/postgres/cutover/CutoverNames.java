@@ -53,6 +53,11 @@ public record CutoverNames(String id) {
     return id + "_rsub";
   }
 
+  /** The write-guard triggers on the side that no longer takes writes, and their function. */
+  public String writeGuardTrigger() {
+    return id + "_guard";
+  }
+
   private static String hash(String text) {
     try {
       byte[] digest =
