@@ -10,7 +10,6 @@ local hs = {}
 local degraded = {
   InvalidSpec = true,
   DatabaseUnreachable = true,
-  EngineNotAvailable = true,
 }
 
 local function condition(status, type)

@@ -14,6 +14,6 @@ public final class DovetailReconcilers {
   private DovetailReconcilers() {}
 
   public static List<Reconciler<?>> create(DovetailConfig config, KubernetesClient client) {
-    return List.of(new DatabaseMigrationReconciler(config), new DualWriteCutoverReconciler());
+    return List.of(new DatabaseMigrationReconciler(config), new DualWriteCutoverReconciler(config));
   }
 }

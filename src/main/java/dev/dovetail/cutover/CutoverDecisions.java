@@ -18,7 +18,7 @@ public final class CutoverDecisions {
   /**
    * @param requested spec.readFromTargetPercent
    * @param published what the flag carries now
-   * @param lastGood the last percent whose gates held for minSoak
+   * @param lastGood the percent a fallback returns to (see {@link #lastGood})
    * @param lastStepAt when the published percent last changed; null before the first step
    * @param rolledBack a fallback already happened for this spec generation: the user decides the
    *     next raise (re-raising by itself would flap between the steps)
@@ -94,23 +94,21 @@ public final class CutoverDecisions {
   }
 
   /**
-   * The last good percent after this pass: the published one once it held with gates green for
-   * minSoak; a lowering is good at once (less traffic on the target is never worse).
+   * The step a fallback returns to: the percent a raise came from (it held its gates for minSoak,
+   * or the raise would not have been applied), so a gate that turns red at any time on a step sends
+   * reads back one step. A lowering is good at once (less traffic on the target is never worse).
+   *
+   * @param published the percent published after this pass
+   * @param before the percent published before this pass
    */
-  public static int lastGood(
-      int published,
-      int lastGood,
-      Instant lastStepAt,
-      Duration minSoak,
-      Gate replication,
-      Gate consistency,
-      Instant now) {
-    if (published <= lastGood) {
-      return published;
+  public static int lastGood(int published, int before, int lastGood) {
+    if (published > before) {
+      return before;
     }
-    Duration soaked = soaked(lastStepAt, now);
-    boolean green = GateChecks.firstRed(replication, consistency).isEmpty();
-    return green && (soaked == null || soaked.compareTo(minSoak) >= 0) ? published : lastGood;
+    if (published < before) {
+      return Math.min(lastGood, published);
+    }
+    return lastGood;
   }
 
   /**

@@ -122,9 +122,13 @@ public final class CutoverStatusBuilder {
 
   /** The requested step is published and green. */
   public CutoverStatusBuilder ready(String message) {
-    ready = Conditions.of(ConditionTypes.READY, true, Reasons.STEP_REACHED, message, generation);
-    progressing =
-        Conditions.of(ConditionTypes.PROGRESSING, false, Reasons.STEP_REACHED, message, generation);
+    return ready(Reasons.STEP_REACHED, message);
+  }
+
+  /** Reached with a reason of its own (e.g. Completed). */
+  public CutoverStatusBuilder ready(String reason, String message) {
+    ready = Conditions.of(ConditionTypes.READY, true, reason, message, generation);
+    progressing = Conditions.of(ConditionTypes.PROGRESSING, false, reason, message, generation);
     return this;
   }
 

@@ -1,19 +1,13 @@
 package dev.dovetail.migration;
 
-import dev.dovetail.api.v1alpha1.ConditionTypes;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.api.v1alpha1.Reasons;
-import dev.dovetail.kube.Conditions;
-import dev.dovetail.kube.EventRecorder;
+import dev.dovetail.kube.TransitionEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.Objects;
 import java.util.Set;
 
-/**
- * One Event per user-visible transition: the phase or the Progressing reason changed. The Event's
- * reason is the condition reason, from the closed set in {@link Reasons}.
- */
+/** The DatabaseMigration's Events: one per transition, Warnings for the reasons listed here. */
 final class MigrationEvents {
   private static final Set<String> WARNINGS =
       Set.of(
@@ -31,35 +25,19 @@ final class MigrationEvents {
           Reasons.INDEX_BUILD_FAILED,
           Reasons.DDL_FAILED);
 
-  private final EventRecorder recorder;
+  private final TransitionEvents events;
 
   MigrationEvents(KubernetesClient client) {
-    this.recorder = new EventRecorder(client);
+    this.events = new TransitionEvents(client, WARNINGS);
   }
 
   void onTransition(DatabaseMigration m, DatabaseMigrationStatus next) {
     var previous = m.getStatus();
-    String before = previous == null ? null : reason(previous);
-    String after = reason(next);
-    boolean phaseChanged =
-        previous == null || !Objects.equals(previous.getPhase(), next.getPhase());
-    if (!phaseChanged && Objects.equals(before, after)) {
-      return;
-    }
-    String message =
-        Conditions.find(next.getConditions(), ConditionTypes.PROGRESSING)
-            .map(c -> next.getPhase() + ": " + c.getMessage())
-            .orElse(next.getPhase());
-    if (WARNINGS.contains(after)) {
-      recorder.warning(m, after, message);
-    } else {
-      recorder.normal(m, after, message);
-    }
-  }
-
-  private static String reason(DatabaseMigrationStatus status) {
-    return Conditions.find(status.getConditions(), ConditionTypes.PROGRESSING)
-        .map(c -> c.getReason())
-        .orElse(null);
+    events.onTransition(
+        m,
+        previous == null ? null : previous.getPhase(),
+        previous == null ? null : previous.getConditions(),
+        next.getPhase(),
+        next.getConditions());
   }
 }

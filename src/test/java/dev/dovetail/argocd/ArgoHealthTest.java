@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dovetail.api.v1alpha1.Reasons;
-import dev.dovetail.cutover.DualWriteCutoverReconciler;
 import dev.dovetail.testing.StatusFixtures;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -62,9 +61,23 @@ class ArgoHealthTest {
           Map.entry(
               "databasemigration-verification-mismatch",
               of("Degraded", "Failed: 1 of 1000 rows differ")),
+          Map.entry("dualwritecutover-copying", of("Progressing", "Copying: ")),
+          Map.entry("dualwritecutover-verifying", of("Progressing", "Verifying: ")),
           Map.entry(
-              "dualwritecutover-engine-not-available",
-              of("Degraded", "not in this release of Dovetail")));
+              "dualwritecutover-step-reached", of("Healthy", "Replicating: 0% of reads and the")),
+          Map.entry(
+              "dualwritecutover-gate-blocked",
+              of("Progressing", "raise to 100% waits for ReplicationHealthy")),
+          Map.entry(
+              "dualwritecutover-rolled-back",
+              of("Degraded", "Consistent turned False at 100% reads on the target")),
+          Map.entry(
+              "dualwritecutover-writes-on-target",
+              of("Healthy", "WritesOnTarget: 100% of reads and the writes on the target")),
+          Map.entry("dualwritecutover-completed", of("Healthy", "Completed: replication")),
+          Map.entry(
+              "dualwritecutover-database-unreachable",
+              of("Degraded", "Pending: spec.source: cannot connect to")));
 
   record Expected(String status, String message) {}
 
@@ -130,7 +143,6 @@ class ArgoHealthTest {
         reasons.add((String) f.get(null));
       }
     }
-    reasons.add(DualWriteCutoverReconciler.REASON_NOT_AVAILABLE);
     Pattern entry = Pattern.compile("^\\s+([A-Za-z]+) = true,$", Pattern.MULTILINE);
     for (String script : List.of("databasemigration-health.lua", "dualwritecutover-health.lua")) {
       var m = entry.matcher(Files.readString(SCRIPTS.resolve(script)));

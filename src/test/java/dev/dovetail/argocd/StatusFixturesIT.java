@@ -10,7 +10,6 @@ import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
-import dev.dovetail.cutover.DualWriteCutoverReconciler;
 import dev.dovetail.testing.DescribeFixtures;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
@@ -150,7 +149,7 @@ class StatusFixturesIT {
       client.load(in).inNamespace(NS).resources().forEach(r -> r.createOr(u -> u.update()));
     }
     StatusFixtures.record(
-        "dualwritecutover-engine-not-available",
+        "dualwritecutover-database-unreachable",
         awaitCondition(
             client,
             DualWriteCutover.class,
@@ -158,7 +157,7 @@ class StatusFixturesIT {
             "move-shop",
             ConditionTypes.READY,
             "False",
-            DualWriteCutoverReconciler.REASON_NOT_AVAILABLE,
+            Reasons.DATABASE_UNREACHABLE,
             TIMEOUT));
   }
 

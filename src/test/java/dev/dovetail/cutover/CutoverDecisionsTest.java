@@ -117,18 +117,11 @@ class CutoverDecisionsTest {
   }
 
   @Test
-  void aStepBecomesLastGoodOnlyAfterSoakingGreen() {
-    Instant stepAt = NOW.minus(Duration.ofMinutes(5));
-    assertEquals(10, CutoverDecisions.lastGood(50, 10, stepAt, SOAK, LAG_OK, CONSISTENT, NOW));
-    assertEquals(
-        50,
-        CutoverDecisions.lastGood(
-            50, 10, NOW.minus(Duration.ofMinutes(10)), SOAK, LAG_OK, CONSISTENT, NOW));
-    assertEquals(
-        10,
-        CutoverDecisions.lastGood(
-            50, 10, NOW.minus(Duration.ofHours(1)), SOAK, LAG_HIGH, CONSISTENT, NOW));
-    assertEquals(1, CutoverDecisions.lastGood(1, 10, stepAt, SOAK, LAG_HIGH, MISMATCH, NOW));
+  void theLastGoodStepIsTheOneARaiseCameFrom() {
+    assertEquals(10, CutoverDecisions.lastGood(50, 10, 1), "a raise 10 -> 50 falls back to 10");
+    assertEquals(10, CutoverDecisions.lastGood(50, 50, 10), "kept while the step stays");
+    assertEquals(1, CutoverDecisions.lastGood(1, 50, 10), "a lowering below it is good at once");
+    assertEquals(10, CutoverDecisions.lastGood(50, 100, 10), "a lowering above it keeps it");
   }
 
   @Test

@@ -34,10 +34,10 @@ record SampleScenario(String name, List<Step> steps) {
   static final Duration LONGEST_GATE_WAITED = Duration.ofMinutes(5);
 
   /**
-   * What the DualWriteCutover reconciler answers until its engine is wired (README, "Moving a
-   * database"); the cutover work changes this expectation when it lands.
+   * Where a DualWriteCutover sample at readFromTargetPercent 0 ends: copied, replicating, the first
+   * verification round consistent (README, "Moving a database").
    */
-  static final String CUTOVER_NOT_AVAILABLE = "EngineNotAvailable";
+  static final String CUTOVER_END = Reasons.STEP_REACHED;
 
   /** One sample file's Dovetail resource and the condition that is its end. */
   record Step(Path file, JsonNode resource, Expectation end) {
@@ -120,7 +120,7 @@ record SampleScenario(String name, List<Step> steps) {
    */
   static Expectation end(JsonNode resource) {
     if (resource.path("kind").asText().equals("DualWriteCutover")) {
-      return new Expectation(ConditionTypes.READY, "False", CUTOVER_NOT_AVAILABLE);
+      return new Expectation(ConditionTypes.READY, "True", CUTOVER_END);
     }
     String phase = resource.at("/spec/phase").asText("Expand");
     if (phase.equals("Contract")) {

@@ -84,7 +84,8 @@ class SampleScenarioTest {
             "source-db", Map.of("uri", ClusterPostgres.uri("dualwritecutover")),
             "target-db", Map.of("uri", ClusterPostgres.uri("dualwritecutover_target"))),
         cutover.secrets());
-    assertEquals("EngineNotAvailable", cutover.steps().get(0).end().reason());
+    assertEquals(Reasons.STEP_REACHED, cutover.steps().get(0).end().reason());
+    assertEquals("True", cutover.steps().get(0).end().status());
   }
 
   @Test

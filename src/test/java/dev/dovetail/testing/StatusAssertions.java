@@ -85,10 +85,27 @@ public final class StatusAssertions {
     }
   }
 
-  static String statusYaml(HasMetadata resource) {
+  public static String statusYaml(HasMetadata resource) {
     if (resource == null) {
       return "(resource absent)";
     }
     return Serialization.asYaml(Serialization.jsonMapper().valueToTree(resource).path("status"));
+  }
+
+  /** Waits until the resource is gone (its finalizers done). */
+  public static <T extends HasMetadata> void awaitGone(
+      KubernetesClient client, Class<T> kind, String namespace, String name, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (client.resources(kind).inNamespace(namespace).withName(name).get() != null) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(namespace + "/" + name + " still exists after " + timeout);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 }

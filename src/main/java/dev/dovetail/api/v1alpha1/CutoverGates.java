@@ -21,8 +21,8 @@ public class CutoverGates {
   private String minSoak = "10m";
 
   @JsonPropertyDescription(
-      "When a gate turns red after a read step, fall back to the last good step (Degraded=True"
-          + " and an Event say why).")
+      "When a gate turns red on a read step, fall back to the step it was raised from"
+          + " (Degraded=True and an Event say why).")
   private boolean rollbackOnFailure;
 
   @Default("5s")

@@ -67,6 +67,12 @@ public class DualWriteCutoverSpec {
   @JsonPropertyDescription("Where the routing flag is published.")
   private CutoverFlag flag = new CutoverFlag();
 
+  @Default("false")
+  @JsonPropertyDescription(
+      "Hold every forward step (read raises, the write switch, new verification rounds);"
+          + " replication keeps running and lowering the read percent still applies at once.")
+  private boolean paused;
+
   @Default("Run")
   @JsonPropertyDescription(
       "Run, or Complete: remove the replication, heartbeat and triggers the operator created."
@@ -151,6 +157,14 @@ public class DualWriteCutoverSpec {
 
   public void setReadFromTargetPercent(int readFromTargetPercent) {
     this.readFromTargetPercent = readFromTargetPercent;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  public void setPaused(boolean paused) {
+    this.paused = paused;
   }
 
   public WriteTarget getWriteTarget() {

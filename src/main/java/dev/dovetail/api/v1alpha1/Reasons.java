@@ -91,6 +91,15 @@ public final class Reasons {
   /** The copy Job failed after its retries; the message is the Job's. */
   public static final String COPY_FAILED = "CopyFailed";
 
+  /** The copy finished; the subscription streams from its slot and the target catches up. */
+  public static final String CATCHING_UP = "CatchingUp";
+
+  /** A verification round's Job failed after its retries; the next round starts it again. */
+  public static final String COMPARE_FAILED = "CompareFailed";
+
+  /** A step against a database failed (the message has the database's error); retried. */
+  public static final String STEP_FAILED = "StepFailed";
+
   /** No lag reading yet (no heartbeat applied on the target so far). */
   public static final String LAG_NOT_MEASURED = "LagNotMeasured";
 

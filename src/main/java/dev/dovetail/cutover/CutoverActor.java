@@ -1,0 +1,135 @@
+package dev.dovetail.cutover;
+
+import dev.dovetail.DovetailConfig;
+import dev.dovetail.api.v1alpha1.CutoverSync;
+import dev.dovetail.api.v1alpha1.DualWriteCutover;
+import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
+import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.cutover.CutoverPlan.Action;
+import dev.dovetail.postgres.cutover.CutoverDatabase;
+import dev.dovetail.postgres.cutover.CutoverProblem;
+import dev.dovetail.postgres.cutover.QualifiedTable;
+import dev.dovetail.postgres.cutover.WriteSwitch;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.sql.SQLException;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a plan's actions against the databases and the API server, in the plan's order. Every action
+ * is idempotent (Jobs have deterministic names, DDL checks the catalog first), so a pass that dies
+ * half-way is repeated safely by the next.
+ */
+final class CutoverActor {
+  private static final Logger LOG = Logger.getLogger(CutoverActor.class);
+
+  private final KubernetesClient client;
+  private final DovetailConfig config;
+  private final FlagPublisher flag;
+  private final VerificationReport report;
+
+  CutoverActor(KubernetesClient client, DovetailConfig config, FlagPublisher flag) {
+    this.client = client;
+    this.config = config;
+    this.flag = flag;
+    this.report = new VerificationReport(client);
+  }
+
+  /**
+   * What acting changed that the status must say.
+   *
+   * @param problem a spec problem found only by acting (e.g. a table of another shape on the
+   *     target), naming its field; nothing was changed
+   * @param failure an action failed; the message is the database's or the API server's
+   * @param switched the write switch's result, when it ran
+   * @param writes the write target the flag carries after this pass
+   */
+  record Outcome(String problem, String failure, WriteSwitch.Result switched, WriteTarget writes) {}
+
+  Outcome act(
+      CutoverPlan plan, DualWriteCutover cutover, CutoverDatabase db, CutoverObservation seen) {
+    WriteTarget writes = plan.writes();
+    WriteSwitch.Result switched = null;
+    try {
+      List<QualifiedTable> tables = seen.tables().stream().map(QualifiedTable::parse).toList();
+      boolean logical =
+          cutover.getSpec().getSync().getMode() == CutoverSync.Mode.LogicalReplication;
+      for (Action action : plan.actions()) {
+        switch (action) {
+          case SETUP -> {
+            db.ensureTargetSchema(tables);
+            db.ensureBookkeeping();
+            if (logical) {
+              db.ensurePublication(tables);
+            }
+          }
+          case START_COPY ->
+              create(CutoverJobs.copy(cutover, seen.tables(), seen.copyHash(), config));
+          case SUBSCRIBE -> db.ensureSubscription();
+          case RETRY_COMPARE -> client.resource(job(cutover, seen.compareJob().name())).delete();
+          case START_COMPARE ->
+              create(
+                  CutoverJobs.compare(
+                      cutover,
+                      seen.tables(),
+                      CutoverJobs.compareHash(seen.copyHash(), seen.nextRound()),
+                      config));
+          case PUBLISH_FLAG -> flag.publish(cutover, plan.reads(), writes);
+          case SWITCH_WRITES -> {
+            switched =
+                new WriteSwitch(db, tables)
+                    .toward(
+                        plan.switchTo() == WriteTarget.Target,
+                        Durations.parse(cutover.getSpec().getGates().getMaxWritePause()),
+                        () -> flag.publish(cutover, plan.reads(), plan.switchTo()));
+            if (switched.switched()) {
+              writes = plan.switchTo();
+            }
+          }
+          case CLEANUP -> {
+            if (seen.compareJob() != null) {
+              // A round still running would write into bookkeeping that is about to go.
+              client.resource(job(cutover, seen.compareJob().name())).delete();
+            }
+            db.cleanup();
+          }
+        }
+      }
+      seen.verification().ifPresent(v -> report.publish(cutover, v));
+      return new Outcome(null, null, switched, writes);
+    } catch (CutoverProblem e) {
+      return new Outcome(e.field() + ": " + e.getMessage(), null, switched, writes);
+    } catch (SQLException | KubernetesClientException e) {
+      LOG.warnf(
+          "cutover %s/%s: %s",
+          cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), e.getMessage());
+      return new Outcome(null, e.getMessage(), switched, writes);
+    }
+  }
+
+  private void create(Job job) {
+    var existing =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getName())
+            .get();
+    if (existing == null) {
+      client.resource(job).create();
+    }
+  }
+
+  private static Job job(DualWriteCutover cutover, String name) {
+    var job = new Job();
+    job.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(cutover.getMetadata().getNamespace())
+            .build());
+    return job;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.dovetail.cutover;
+
+import dev.dovetail.api.v1alpha1.DatabaseRef;
+import dev.dovetail.api.v1alpha1.DualWriteCutover;
+import dev.dovetail.kube.SecretKeys;
+import dev.dovetail.postgres.PgUri;
+import dev.dovetail.postgres.cutover.CutoverDatabase;
+import dev.dovetail.postgres.cutover.CutoverNames;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.sql.SQLException;
+
+/**
+ * Opens a pass's {@link CutoverDatabase} from the Secrets the spec names. When it cannot, {@link
+ * #unreachable()} says why, naming the field and never the credentials.
+ */
+final class CutoverConnection implements AutoCloseable {
+  private final CutoverDatabase db;
+  private final String unreachable;
+
+  private CutoverConnection(CutoverDatabase db, String unreachable) {
+    this.db = db;
+    this.unreachable = unreachable;
+  }
+
+  static CutoverConnection open(KubernetesClient client, DualWriteCutover cutover) {
+    String ns = cutover.getMetadata().getNamespace();
+    PgUri source;
+    PgUri target;
+    try {
+      source = uri(client, ns, cutover.getSpec().getSource(), "spec.source.secretRef");
+      target = uri(client, ns, cutover.getSpec().getTarget(), "spec.target.secretRef");
+    } catch (IllegalStateException e) {
+      return new CutoverConnection(null, e.getMessage());
+    }
+    try {
+      return new CutoverConnection(
+          CutoverDatabase.open(
+              source, target, CutoverNames.of(ns, cutover.getMetadata().getName())),
+          null);
+    } catch (SQLException e) {
+      return new CutoverConnection(null, e.getMessage());
+    }
+  }
+
+  private static PgUri uri(KubernetesClient client, String ns, DatabaseRef ref, String field) {
+    String text = SecretKeys.read(client, ns, ref.getSecretRef(), field);
+    try {
+      return PgUri.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          field + ": the Secret's value is not a PostgreSQL URI: " + e.getMessage());
+    }
+  }
+
+  CutoverDatabase db() {
+    return db;
+  }
+
+  String unreachable() {
+    return unreachable;
+  }
+
+  @Override
+  public void close() {
+    if (db != null) {
+      db.close();
+    }
+  }
+}
