@@ -53,6 +53,7 @@ public class DualWriteCutoverReconciler
   private final DovetailConfig config;
   private final Clock clock;
 
+  @jakarta.inject.Inject
   public DualWriteCutoverReconciler(DovetailConfig config) {
     this(config, Clock.systemUTC());
   }
