@@ -89,9 +89,9 @@ class KubectlGetTest {
   }
 
   private static final Pattern FILTER =
-      Pattern.compile("^\\[\\?\\(@\\.([A-Za-z]+)==\"([^\"]*)\"\\)\\]");
+      Pattern.compile("^\\[\\?\\(@\\.([A-Za-z]+)==([\"'])([^\"']*)\\2\\)\\]");
 
-  /** The JSONPath subset printer columns use: .a.b and .list[?(@.key=="value")].field. */
+  /** The JSONPath subset printer columns use: .a.b and .list[?(@.key=="value")].field ('' too). */
   static String jsonPath(JsonNode node, String path) {
     List<JsonNode> current = List.of(node);
     String rest = path;
@@ -102,7 +102,7 @@ class KubectlGetTest {
         for (JsonNode n : current) {
           n.forEach(
               item -> {
-                if (item.path(filter.group(1)).asText().equals(filter.group(2))) {
+                if (item.path(filter.group(1)).asText().equals(filter.group(3))) {
                   next.add(item);
                 }
               });
@@ -139,5 +139,6 @@ class KubectlGetTest {
     assertEquals("Expanded", jsonPath(o, ".status.phase"));
     assertEquals("True", jsonPath(o, ".status.conditions[?(@.type==\"Ready\")].status"));
     assertEquals("", jsonPath(o, ".status.progress"));
+    assertEquals("True", jsonPath(o, ".status.conditions[?(@.type=='Ready')].status"));
   }
 }

@@ -27,6 +27,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
+// The Ready condition's reason says at a glance why a migration is not done, or which gate holds
+// it (Soaking, LockTimeout, ReplicationLagging, VerificationMismatch...), where Phase alone does
+// not. The CRD generator orders columns by jsonPath: the single quotes put this one after Ready.
+@AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type=='Ready')].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
