@@ -33,6 +33,9 @@ final class CompareWorker {
             WorkerMain.required(env, "DOVETAIL_CUTOVER_NAMESPACE"),
             WorkerMain.required(env, "DOVETAIL_CUTOVER_NAME"));
     List<QualifiedTable> tables = tables(WorkerMain.required(env, "DOVETAIL_TABLES"));
+    if (tables.isEmpty()) {
+      throw new IllegalArgumentException("environment variable DOVETAIL_TABLES names no table");
+    }
     String mode = env.getOrDefault("DOVETAIL_SYNC_MODE", "LogicalReplication");
     if (!mode.equals("LogicalReplication") && !mode.equals("ApplicationDualWrite")) {
       throw new IllegalArgumentException(
