@@ -13,7 +13,7 @@ MANIFESTS ?=
 # One line per log record in the demo's terminal (java.util.logging's default takes two).
 DEMO_LOG = '-Djava.util.logging.SimpleFormatter.format=%1$$tT %4$$s %3$$s: %5$$s%6$$s%n'
 
-.PHONY: help build image test test-e2e demo demo-db run manifests deploy undeploy fmt clean postgres postgres-down lua
+.PHONY: help build image test test-e2e demo demo-db bench run manifests deploy undeploy fmt clean postgres postgres-down lua
 
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,11 @@ demo-db: postgres ## Recreate the dovetail_demo database with the sample users t
 	$(MVN) -q test-compile -Dspotless.check.skip=true
 	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test $(DEMO_LOG) \
 	  -Dexec.mainClass=dev.dovetail.local.LocalMode -Dexec.args="--reset-db" -Dexec.cleanupDaemonThreads=false
+
+bench: postgres ## Measure backfill, sync trigger, copy and verification against their physical limits (BENCH_ROWS=…); prints markdown tables.
+	$(MVN) -q test-compile -Dspotless.check.skip=true
+	$(PG_ENV) && $(MVN) -q exec:java -Dexec.classpathScope=test $(DEMO_LOG) \
+	  -Dexec.mainClass=dev.dovetail.bench.Bench -Dexec.cleanupDaemonThreads=false
 
 run: build ## Run the operator against the current kube context.
 	java -jar target/quarkus-app/quarkus-run.jar
