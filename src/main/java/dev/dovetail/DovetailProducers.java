@@ -1,6 +1,7 @@
 package dev.dovetail;
 
 import dev.dovetail.kube.LeaderElection;
+import dev.dovetail.metrics.Metrics;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Produces;
@@ -27,6 +28,23 @@ public class DovetailProducers {
           Duration ttl,
       @ConfigProperty(name = "dovetail.recheck-interval", defaultValue = "PT2S") Duration recheck) {
     return new DovetailConfig(workerImage, backoffLimit, deadline, ttl, recheck);
+  }
+
+  /** The operator's metrics, fed by the reconcilers and served at /q/metrics. */
+  @Produces
+  @Singleton
+  Metrics metrics() {
+    return new Metrics();
+  }
+
+  /**
+   * Replaces the Quarkus Operator SDK's no-op JOSDK metrics (its default bean): failed reconciles
+   * count into dovetail_reconcile_errors_total.
+   */
+  @Produces
+  @Singleton
+  io.javaoperatorsdk.operator.api.monitoring.Metrics reconcileErrors(Metrics metrics) {
+    return metrics.reconcileErrorHook();
   }
 
   @Produces

@@ -5,6 +5,7 @@ import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.kube.Labels;
 import dev.dovetail.kube.StatusUpdates;
+import dev.dovetail.metrics.Metrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -32,16 +33,22 @@ public class DatabaseMigrationReconciler
   public static final String NAME = "databasemigration";
 
   private final DovetailConfig config;
+  private final Metrics metrics;
   private final Clock clock;
   private final MigrationObserver observer = new MigrationObserver();
 
   @jakarta.inject.Inject
-  public DatabaseMigrationReconciler(DovetailConfig config) {
-    this(config, Clock.systemUTC());
+  public DatabaseMigrationReconciler(DovetailConfig config, Metrics metrics) {
+    this(config, metrics, Clock.systemUTC());
   }
 
-  DatabaseMigrationReconciler(DovetailConfig config, Clock clock) {
+  public DatabaseMigrationReconciler(DovetailConfig config) {
+    this(config, new Metrics());
+  }
+
+  DatabaseMigrationReconciler(DovetailConfig config, Metrics metrics, Clock clock) {
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -67,6 +74,7 @@ public class DatabaseMigrationReconciler
               .act(step, migration, db.connection(), observation);
       var status = MigrationStatusBuilder.build(migration, observation, recorded);
       new MigrationEvents(context.getClient()).onTransition(migration, status);
+      metrics.recordMigration(migration, status);
       return patchIfChanged(migration, context, status, Recheck.after(recorded, config));
     }
   }
@@ -74,8 +82,13 @@ public class DatabaseMigrationReconciler
   @Override
   public DeleteControl cleanup(DatabaseMigration migration, Context<DatabaseMigration> context)
       throws Exception {
-    return new MigrationCleanup(context.getClient(), config, observer, clock)
-        .cleanup(migration, jobs(context));
+    DeleteControl control =
+        new MigrationCleanup(context.getClient(), config, observer, clock)
+            .cleanup(migration, jobs(context));
+    if (control.isRemoveFinalizer()) {
+      metrics.forget(migration);
+    }
+    return control;
   }
 
   private Instant now() {

@@ -4,6 +4,7 @@ import dev.dovetail.DovetailConfig;
 import dev.dovetail.DovetailReconcilers;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
+import dev.dovetail.metrics.Metrics;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,6 +43,7 @@ public final class KubeHarness implements AutoCloseable {
   private final RecordingDispatcher dispatcher;
   private final KubernetesClient client;
   private final InProcessJobRunner jobs;
+  private final Metrics metrics = new Metrics();
   private Operator operator;
   private final List<Operator> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<KubernetesClient> replicaClients =
@@ -89,6 +91,11 @@ public final class KubeHarness implements AutoCloseable {
     return jobs;
   }
 
+  /** The metrics every operator of this harness feeds, as /q/metrics would show them. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** Every request the API server has answered so far, in order. */
   public List<RecordingDispatcher.ApiRequest> requests() {
     return dispatcher.requests();
@@ -99,7 +106,7 @@ public final class KubeHarness implements AutoCloseable {
     if (operator != null) {
       throw new IllegalStateException("the operator is already running");
     }
-    operator = newOperator(config, client, null);
+    operator = newOperator(config, client, null, metrics);
     operator.start();
   }
 
@@ -116,7 +123,7 @@ public final class KubeHarness implements AutoCloseable {
                 new ConfigBuilder(client.getConfiguration()).withUserAgent(identity).build())
             .build();
     replicaClients.add(own);
-    Operator replica = newOperator(config, own, election);
+    Operator replica = newOperator(config, own, election, metrics);
     replicas.add(replica);
     replica.start();
     return replica;
@@ -130,7 +137,10 @@ public final class KubeHarness implements AutoCloseable {
   }
 
   private static Operator newOperator(
-      DovetailConfig config, KubernetesClient client, LeaderElectionConfiguration election) {
+      DovetailConfig config,
+      KubernetesClient client,
+      LeaderElectionConfiguration election,
+      Metrics metrics) {
     Operator created =
         new Operator(
             o -> {
@@ -139,12 +149,13 @@ public final class KubeHarness implements AutoCloseable {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-                  .withStopOnInformerErrorDuringStartup(true);
+                  .withStopOnInformerErrorDuringStartup(true)
+                  .withMetrics(metrics.reconcileErrorHook());
               if (election != null) {
                 o.withLeaderElectionConfiguration(election);
               }
             });
-    List<Reconciler<?>> reconcilers = DovetailReconcilers.create(config, client);
+    List<Reconciler<?>> reconcilers = DovetailReconcilers.create(config, client, metrics);
     reconcilers.forEach(r -> created.register(r));
     return created;
   }
