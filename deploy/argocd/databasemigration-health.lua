@@ -15,6 +15,7 @@ local degraded = {
   VerificationMismatch = true,
   ExpandNotVerified = true,
   ContractIrreversible = true,
+  ExpandTimedOut = true,
 }
 
 local function condition(status, type)

@@ -143,7 +143,8 @@ final class MigrationActor {
               Duration.ofSeconds(5));
         }
         LOG.infof("%s: claimed %s", key, claim.tables());
-      } else if (step instanceof Done d && "Abandoned".equals(d.phase())) {
+      } else if (step instanceof Done d
+          && ("Abandoned".equals(d.phase()) || Reasons.EXPAND_TIMED_OUT.equals(d.reason()))) {
         forgetIfInstalled(db, key, o);
         Bookkeeping.release(db, key);
       } else if (step instanceof Done d && Reasons.CONTRACTED.equals(d.reason())) {

@@ -23,7 +23,8 @@ final class MigrationEvents {
           Reasons.CONSTRAINT_VIOLATED,
           Reasons.DUPLICATE_KEYS,
           Reasons.INDEX_BUILD_FAILED,
-          Reasons.DDL_FAILED);
+          Reasons.DDL_FAILED,
+          Reasons.EXPAND_TIMED_OUT);
 
   private final TransitionEvents events;
 

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param lag null when not measured this pass
  * @param cleanupAfter spec.cleanupAfter: how long a contract that hid the old side stays undoable
  * @param claims who holds the tables the desired operations touch (same-table serialisation)
+ * @param deadline spec.timeout of the expand, when it started, and whether it already passed
  */
 public record MigrationObservation(
     Instant now,
@@ -42,7 +43,63 @@ public record MigrationObservation(
     List<BackfillProgress> progress,
     List<VerificationRecord> verification,
     Duration cleanupAfter,
-    TableClaims claims) {
+    TableClaims claims,
+    ExpandDeadline deadline) {
+
+  /**
+   * spec.timeout: the expand started when the migration first claimed its tables.
+   *
+   * @param startedAt null before the first claim
+   * @param timedOutBefore this spec generation already timed out (status says so): stay rolled back
+   */
+  public record ExpandDeadline(Duration timeout, Instant startedAt, boolean timedOutBefore) {
+    public static final ExpandDeadline NONE = new ExpandDeadline(Duration.ZERO, null, false);
+
+    /** Whether the limit is set and the expand has run longer than it. */
+    public boolean passed(Instant now) {
+      return !timeout.isZero() && startedAt != null && !now.isBefore(startedAt.plus(timeout));
+    }
+  }
+
+  /** With table claims, without spec.timeout. */
+  public MigrationObservation(
+      Instant now,
+      String unreachable,
+      List<String> problems,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded,
+      Map<String, Optional<SchemaChange>> rollbackable,
+      LagReading lag,
+      Duration maxLag,
+      Duration minExpandDuration,
+      boolean bookkeepingInstalled,
+      boolean pausedInDatabase,
+      JobView backfillJob,
+      JobView verifyJob,
+      List<BackfillProgress> progress,
+      List<VerificationRecord> verification,
+      Duration cleanupAfter,
+      TableClaims claims) {
+    this(
+        now,
+        unreachable,
+        problems,
+        desired,
+        recorded,
+        rollbackable,
+        lag,
+        maxLag,
+        minExpandDuration,
+        bookkeepingInstalled,
+        pausedInDatabase,
+        backfillJob,
+        verifyJob,
+        progress,
+        verification,
+        cleanupAfter,
+        claims,
+        ExpandDeadline.NONE);
+  }
 
   /** Without table claims (a database where no other migration holds the tables). */
   public MigrationObservation(
@@ -137,7 +194,8 @@ public record MigrationObservation(
         List.of(),
         List.of(),
         Duration.ZERO,
-        TableClaims.NONE);
+        TableClaims.NONE,
+        ExpandDeadline.NONE);
   }
 
   String state(String operationId) {

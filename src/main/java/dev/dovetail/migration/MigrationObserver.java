@@ -1,9 +1,13 @@
 package dev.dovetail.migration;
 
+import dev.dovetail.api.v1alpha1.ConditionTypes;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.kube.Conditions;
 import dev.dovetail.kube.JobOutcome;
+import dev.dovetail.migration.MigrationObservation.ExpandDeadline;
 import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.OperationRecord;
@@ -16,6 +20,7 @@ import dev.dovetail.postgres.change.SchemaChange;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,11 +64,13 @@ final class MigrationObserver {
     var resolution = resolver.resolve(spec.getOperations(), spec.isAllowRawSql(), recorded);
     var desired = resolution.changes();
     var desiredIds = desired.stream().map(DesiredChange::id).toList();
+    var deadline = deadline(m, connection, key, installed);
     Map<String, Optional<SchemaChange>> rollbackable = new LinkedHashMap<>();
     for (var r : recorded.values()) {
       boolean undoing =
           !desiredIds.contains(r.operationId())
               || isAbandon(spec)
+              || deadline.passed(now)
               || OperationStates.ROLLING_BACK.equals(r.state());
       if (undoing && !ChangeResolver.isFinal(r)) {
         rollbackable.put(r.operationId(), resolver.forRollback(r));
@@ -120,7 +127,28 @@ final class MigrationObserver {
             : List.of(),
         verification,
         Durations.parse(spec.getCleanupAfter()),
-        claims(connection, key, desired));
+        claims(connection, key, desired),
+        deadline);
+  }
+
+  /**
+   * spec.timeout of the expand. Whether this generation already timed out is remembered in status
+   * (the rollback released the claims, so the database no longer knows when it started).
+   */
+  private static ExpandDeadline deadline(
+      DatabaseMigration m, Connection c, String key, boolean installed) throws SQLException {
+    Duration timeout = Durations.parse(m.getSpec().getTimeout());
+    boolean before =
+        m.getStatus() != null
+            && Conditions.find(m.getStatus().getConditions(), ConditionTypes.READY)
+                .filter(r -> Reasons.EXPAND_TIMED_OUT.equals(r.getReason()))
+                .filter(
+                    r ->
+                        java.util.Objects.equals(
+                            r.getObservedGeneration(), m.getMetadata().getGeneration()))
+                .isPresent();
+    Instant started = installed ? Bookkeeping.claimedAt(c, key).orElse(null) : null;
+    return new ExpandDeadline(timeout, started, before);
   }
 
   /** Who holds the tables the desired operations lock (read-only: claiming is an act). */

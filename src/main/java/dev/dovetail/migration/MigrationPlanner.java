@@ -49,14 +49,38 @@ public final class MigrationPlanner {
     if (o.unreachable() != null) {
       return new Wait("Blocked", Reasons.DATABASE_UNREACHABLE, o.unreachable(), true, GATE_RECHECK);
     }
-    Optional<MigrationStep> rollback = rollback(spec, o);
+    boolean timedOut = expandTimedOut(spec, o);
+    Optional<MigrationStep> rollback = rollback(spec, o, timedOut);
     if (rollback.isPresent()) {
       return rollback.get();
     }
     if (spec.getPhase() == MigrationPhase.Abandon) {
       return abandoned(o);
     }
+    if (timedOut) {
+      return new Done(
+          "TimedOut",
+          Reasons.EXPAND_TIMED_OUT,
+          "expand did not finish within spec.timeout %s: every operation is rolled back and the"
+                  .formatted(Durations.format(o.deadline().timeout()))
+              + " schema is as it was; change the spec (e.g. a longer spec.timeout) to try again",
+          false);
+    }
     return forward(spec, o);
+  }
+
+  /**
+   * spec.timeout passed while expanding: not once the expand is done (Ready=True), not while
+   * paused, and it stays timed out for the rest of this spec generation.
+   */
+  private static boolean expandTimedOut(DatabaseMigrationSpec spec, MigrationObservation o) {
+    if (spec.getPhase() != MigrationPhase.Expand || spec.isPaused()) {
+      return false;
+    }
+    if (o.deadline().timedOutBefore()) {
+      return true;
+    }
+    return o.deadline().passed(o.now()) && !(forward(spec, o) instanceof Done);
   }
 
   /**
@@ -66,9 +90,9 @@ public final class MigrationPlanner {
    * Finished (final) operations stay.
    */
   private static Optional<MigrationStep> rollback(
-      DatabaseMigrationSpec spec, MigrationObservation o) {
+      DatabaseMigrationSpec spec, MigrationObservation o, boolean timedOut) {
     var desiredIds = o.desired().stream().map(DesiredChange::id).toList();
-    boolean abandon = spec.getPhase() == MigrationPhase.Abandon;
+    boolean abandon = spec.getPhase() == MigrationPhase.Abandon || timedOut;
     return o.recorded().values().stream()
         .filter(r -> !ChangeResolver.isFinal(r))
         .filter(
@@ -79,14 +103,19 @@ public final class MigrationPlanner {
         .max(
             Comparator.comparing(
                 OperationRecord::expandedAt, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .map(r -> undo(r, o, abandon));
+        .map(r -> undo(r, o, abandon, timedOut));
   }
 
-  private static MigrationStep undo(OperationRecord r, MigrationObservation o, boolean abandon) {
+  private static MigrationStep undo(
+      OperationRecord r, MigrationObservation o, boolean abandon, boolean timedOut) {
     String why =
-        abandon
-            ? "spec.phase is Abandon"
-            : "operation " + r.operationId() + " was removed from spec.operations";
+        timedOut
+            ? "spec.timeout "
+                + Durations.format(o.deadline().timeout())
+                + " passed before expand finished"
+            : abandon
+                ? "spec.phase is Abandon"
+                : "operation " + r.operationId() + " was removed from spec.operations";
     Optional<SchemaChange> change =
         o.rollbackable().getOrDefault(r.operationId(), Optional.empty());
     boolean hidden =

@@ -164,6 +164,24 @@ public final class Bookkeeping {
     }
   }
 
+  /** When {@code migration} first claimed its tables (its expand started), if it holds any. */
+  public static java.util.Optional<java.time.Instant> claimedAt(Connection c, String migration)
+      throws SQLException {
+    if (!claimsInstalled(c)) {
+      return java.util.Optional.empty();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT min(claimed_at) FROM dovetail.table_claims WHERE migration = ?")) {
+      ps.setString(1, migration);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        var at = rs.getTimestamp(1);
+        return at == null ? java.util.Optional.empty() : java.util.Optional.of(at.toInstant());
+      }
+    }
+  }
+
   /** Lets go of every table {@code migration} holds (it is done, abandoned or deleted). */
   public static void release(Connection c, String migration) throws SQLException {
     if (claimsInstalled(c)) {

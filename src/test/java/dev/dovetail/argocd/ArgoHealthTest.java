@@ -59,6 +59,9 @@ class ArgoHealthTest {
               of("Degraded", "was never expanded; apply it with phase Expand first")),
           Map.entry("databasemigration-backfill-failed", of("Degraded", "Failed: Job ")),
           Map.entry(
+              "databasemigration-expand-timed-out",
+              of("Degraded", "TimedOut: expand did not finish within spec.timeout 3.0s")),
+          Map.entry(
               "databasemigration-verification-mismatch",
               of("Degraded", "Failed: 1 of 1000 rows differ")),
           Map.entry("dualwritecutover-copying", of("Progressing", "Copying: ")),

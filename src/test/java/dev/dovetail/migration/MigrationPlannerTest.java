@@ -70,6 +70,7 @@ class MigrationPlannerTest {
   List<BackfillProgress> progress = new ArrayList<>();
   List<VerificationRecord> verification = new ArrayList<>();
   TableClaims claims = TableClaims.NONE;
+  MigrationObservation.ExpandDeadline deadline = MigrationObservation.ExpandDeadline.NONE;
 
   MigrationStep next() {
     var o =
@@ -100,7 +101,8 @@ class MigrationPlannerTest {
             progress,
             verification,
             Duration.ZERO,
-            claims);
+            claims,
+            deadline);
     return MigrationPlanner.next(spec, o);
   }
 
@@ -367,5 +369,42 @@ class MigrationPlannerTest {
     spec.setPhase(phase);
     spec.setOperations(List.of(Operation.renameColumn(RENAME)));
     return spec;
+  }
+
+  @Test
+  void anExpandPastSpecTimeoutRollsBackAndThenStaysTimedOut() {
+    recorded.put(CHANGE.id(), new OperationRecord(CHANGE.id(), "{}", "expanded", NOW, null));
+    rollbackable.put(CHANGE.id(), Optional.of(CHANGE));
+    backfill = JobOutcome.RUNNING;
+    deadline =
+        new MigrationObservation.ExpandDeadline(
+            Duration.ofMinutes(10), NOW.minus(Duration.ofMinutes(11)), false);
+    var undo = assertInstanceOf(RollBack.class, next());
+    assertEquals("spec.timeout 10m0s passed before expand finished", undo.why());
+
+    recorded.clear();
+    rollbackable.clear();
+    deadline = new MigrationObservation.ExpandDeadline(Duration.ofMinutes(10), null, true);
+    var done = assertInstanceOf(Done.class, next());
+    assertEquals(Reasons.EXPAND_TIMED_OUT, done.reason());
+    assertEquals(false, done.ready());
+  }
+
+  @Test
+  void specTimeoutNeitherFiresBeforeItPassesNorWhilePaused() {
+    recorded.put(CHANGE.id(), new OperationRecord(CHANGE.id(), "{}", "expanded", NOW, null));
+    rollbackable.put(CHANGE.id(), Optional.of(CHANGE));
+    backfill = JobOutcome.RUNNING;
+    deadline =
+        new MigrationObservation.ExpandDeadline(
+            Duration.ofMinutes(10), NOW.minus(Duration.ofMinutes(9)), false);
+    assertInstanceOf(Wait.class, next(), "9 of 10 minutes: the backfill goes on");
+    deadline =
+        new MigrationObservation.ExpandDeadline(
+            Duration.ofMinutes(10), NOW.minus(Duration.ofHours(1)), false);
+    spec.setPaused(true);
+    paused = true;
+    assertEquals(
+        Reasons.PAUSED, assertInstanceOf(Wait.class, next()).reason(), "paused: not counted");
   }
 }

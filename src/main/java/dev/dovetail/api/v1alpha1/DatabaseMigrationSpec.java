@@ -67,6 +67,16 @@ public class DatabaseMigrationSpec {
   @Size(max = 32)
   private String cleanupAfter = "0s";
 
+  @Default("0s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "Longest the expand may take, from the first claim of its tables to Ready=True. When it"
+          + " passes, every operation is rolled back (Ready=False, reason ExpandTimedOut) until the"
+          + " spec changes. Not counted while spec.paused is true. Default 0s: no limit."
+          + " Example: 2h.")
+  @Size(max = 32)
+  private String timeout = "0s";
+
   @JsonPropertyDescription("Conditions every forward step waits for.")
   private MigrationGates gates = new MigrationGates();
 
@@ -165,5 +175,13 @@ public class DatabaseMigrationSpec {
 
   public void setDryRun(boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
   }
 }

@@ -84,6 +84,9 @@ public final class Reasons {
 
   public static final String ABANDONED = "Abandoned";
 
+  /** spec.timeout passed before expand finished: every operation was rolled back. */
+  public static final String EXPAND_TIMED_OUT = "ExpandTimedOut";
+
   // DualWriteCutover (condition and Event reasons)
   /** The initial copy Job is running. */
   public static final String COPYING = "Copying";
