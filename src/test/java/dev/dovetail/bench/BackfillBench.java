@@ -230,7 +230,9 @@ final class BackfillBench {
   }
 
   private Pgbench startWorkload(int seconds) throws Exception {
-    return new Pgbench(db.uri(), WORKLOAD, CLIENTS, seconds, List.of("rows=" + rows));
+    var pgbench = new Pgbench(db.uri(), WORKLOAD, CLIENTS, seconds, List.of("rows=" + rows));
+    Leftovers.onInterrupt("pgbench", pgbench::cleanUp);
+    return pgbench;
   }
 
   /** The baseline: the backfill's own assignment in one statement, from the backfill's session. */
