@@ -2,6 +2,7 @@ package dev.dovetail.bench;
 
 import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.postgres.BackfillTarget;
+import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.change.DdlStep;
 import dev.dovetail.postgres.change.RenameColumnChange;
@@ -43,8 +44,12 @@ final class BenchTable {
     }
   }
 
-  /** Runs renameColumn's expand on {@code table}: username added, sync trigger installed. */
+  /**
+   * Runs renameColumn's expand on {@code table} as the operator does: bookkeeping schema, username
+   * added, sync trigger installed.
+   */
   static RenameColumnChange expandRename(Connection c, String table) throws Exception {
+    Bookkeeping.install(c); // the operator's schema, which the sync trigger's function lives in
     var info = new Catalog(c).table("public", table).orElseThrow();
     var change =
         new RenameColumnChange(
