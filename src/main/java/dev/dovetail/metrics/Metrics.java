@@ -3,6 +3,7 @@ package dev.dovetail.metrics;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
+import dev.dovetail.api.v1alpha1.DualWriteCutoverStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +130,12 @@ public final class Metrics {
 
   /** Call after each DualWriteCutover reconcile, with the status it wrote on the resource. */
   public void recordCutover(DualWriteCutover cutover) {
-    resources.put(key(cutover), List.copyOf(StatusSamples.cutover(cutover.getStatus())));
+    recordCutover(cutover, cutover.getStatus());
+  }
+
+  /** The status a DualWriteCutover reconcile just computed (written or unchanged). */
+  public void recordCutover(DualWriteCutover cutover, DualWriteCutoverStatus status) {
+    resources.put(key(cutover), List.copyOf(StatusSamples.cutover(status)));
   }
 
   /** Drops a deleted resource's series (call when its finalizer is removed). */

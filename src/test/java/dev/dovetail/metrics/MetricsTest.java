@@ -54,6 +54,13 @@ class MetricsTest {
     assertLine(text, "dovetail_ready{" + LABELS + "} 0");
     assertFalse(text.contains("gate=\"Ready\""), "Ready is dovetail_ready, not a gate");
 
+    var next = new DualWriteCutoverStatus();
+    next.setReadFromTargetPercent(50);
+    metrics.recordCutover(cutover, next); // the status just computed, before it is written
+    String replaced = metrics.scrape();
+    assertLine(replaced, "dovetail_read_from_target_percent{" + LABELS + "} 50");
+    assertFalse(replaced.contains("dovetail_copy_rows{"), "a record replaces the whole set");
+
     metrics.forget(cutover);
     assertFalse(metrics.scrape().contains("move-shop"), "a deleted resource's series are gone");
   }
