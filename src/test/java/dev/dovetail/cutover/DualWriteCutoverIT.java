@@ -246,6 +246,142 @@ class DualWriteCutoverIT {
             "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"));
   }
 
+  @Test
+  void applicationDualWriteOfAWholeSchemaIsVerifiedRepairedAndGatedWithoutReplication()
+      throws Exception {
+    source.execute(
+        "CREATE SCHEMA shop",
+        "CREATE TABLE shop.items (id bigint PRIMARY KEY, name text NOT NULL, qty int NOT NULL)",
+        "CREATE TABLE shop.tags (id int PRIMARY KEY, tag text)",
+        "INSERT INTO shop.items SELECT g, 'item-' || g, g % 100 FROM generate_series(1, 20000) g",
+        "INSERT INTO shop.tags SELECT g, 't' || g FROM generate_series(1, 500) g");
+    var c = cutover(0);
+    c.getSpec().setTables(null);
+    c.getSpec().setSchema("shop");
+    c.getSpec().getSync().setMode(dev.dovetail.api.v1alpha1.CutoverSync.Mode.ApplicationDualWrite);
+    create(c);
+    // The application starts writing to both once the operator created the target's tables.
+    awaitRow(
+        target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'shop' AND tablename = 'items'");
+    try (var app = new DualWriter(source, target).start()) {
+      var ready = awaitReady(0);
+      assertTrue(
+          target.queryLong("SELECT count(*) FROM shop.items") >= 20_000,
+          "the rows written before dual writes began were repaired from the source");
+      assertEquals(0L, ready.getStatus().getVerification().differing());
+      assertEquals(
+          Reasons.APPLICATION_DUAL_WRITE,
+          Conditions.find(ready.getStatus().getConditions(), ConditionTypes.REPLICATION_HEALTHY)
+              .orElseThrow()
+              .getReason());
+      edit(s -> s.setReadFromTargetPercent(100));
+      awaitReady(100);
+      app.stop();
+      assertEquals(List.of(), app.failures(), "dual-written statements that failed");
+      assertTrue(app.writes() > 100, "the application wrote: " + app.writes());
+    }
+    assertEquals(
+        source.queryString("SELECT count(*) || ':' || sum(qty) FROM shop.items"),
+        target.queryString("SELECT count(*) || ':' || sum(qty) FROM shop.items"));
+    assertEquals(
+        0L,
+        source.queryLong(
+            "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"),
+        "no slot: nothing replicates");
+    assertEquals(0L, source.queryLong("SELECT count(*) FROM pg_publication"));
+  }
+
+  /**
+   * An application that writes every change to the source, then the same to the target (updates as
+   * upserts of the whole row there).
+   */
+  private static final class DualWriter implements AutoCloseable {
+    private final TestDatabase source;
+    private final TestDatabase target;
+    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicLong writes =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    DualWriter(TestDatabase source, TestDatabase target) {
+      this.source = source;
+      this.target = target;
+    }
+
+    DualWriter start() {
+      thread = new Thread(this::loop, "dual-writer");
+      thread.start();
+      return this;
+    }
+
+    private void loop() {
+      long next = 1_000_000;
+      try (var s = source.connect();
+          var t = target.connect()) {
+        while (running) {
+          var r = java.util.concurrent.ThreadLocalRandom.current();
+          try {
+            if (r.nextBoolean()) {
+              long id = next++;
+              for (var c : List.of(s, t)) {
+                try (var ps = c.prepareStatement("INSERT INTO shop.items VALUES (?, 'new', 1)")) {
+                  ps.setLong(1, id);
+                  ps.executeUpdate();
+                }
+              }
+            } else {
+              long id = r.nextLong(1, 20_001);
+              int qty = r.nextInt(1000);
+              try (var ps = s.prepareStatement("UPDATE shop.items SET qty = ? WHERE id = ?")) {
+                ps.setInt(1, qty);
+                ps.setLong(2, id);
+                ps.executeUpdate();
+              }
+              // The target may not have the row yet (written before dual writes began): upsert
+              // the whole row, as the README asks of dual-writing applications.
+              try (var ps =
+                  t.prepareStatement(
+                      "INSERT INTO shop.items VALUES (?, 'item-' || ?, ?) ON CONFLICT (id) DO"
+                          + " UPDATE SET qty = excluded.qty")) {
+                ps.setLong(1, id);
+                ps.setLong(2, id);
+                ps.setInt(3, qty);
+                ps.executeUpdate();
+              }
+            }
+            writes.incrementAndGet();
+            Thread.sleep(2);
+          } catch (java.sql.SQLException e) {
+            failures.add(e.getMessage());
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      } catch (java.sql.SQLException e) {
+        failures.add("connection: " + e.getMessage());
+      }
+    }
+
+    long writes() {
+      return writes.get();
+    }
+
+    List<String> failures() {
+      return List.copyOf(failures);
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      thread.join();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
+  }
+
   // --- helpers
 
   private DualWriteCutover cutover(int percent) {
