@@ -48,6 +48,11 @@ public final class TransitionEvents {
     }
   }
 
+  /** A progress report within one phase (e.g. a backfill passing a quarter of the table). */
+  public void progress(HasMetadata obj, String reason, String message) {
+    recorder.normal(obj, reason, message);
+  }
+
   private static String reason(List<Condition> conditions) {
     return Conditions.find(conditions, ConditionTypes.PROGRESSING)
         .map(Condition::getReason)

@@ -1,5 +1,6 @@
 package dev.dovetail.migration;
 
+import dev.dovetail.api.v1alpha1.BackfillStatus;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.api.v1alpha1.Reasons;
@@ -40,5 +41,36 @@ final class MigrationEvents {
         previous == null ? null : previous.getConditions(),
         next.getPhase(),
         next.getConditions());
+    backfillQuarter(m, previous == null ? null : previous.getBackfill(), next);
+  }
+
+  /** A Normal Event each time the backfill passes 25, 50 and 75 percent of the table. */
+  private void backfillQuarter(
+      DatabaseMigration m, BackfillStatus before, DatabaseMigrationStatus next) {
+    BackfillStatus after = next.getBackfill();
+    if (after == null || after.eta() == null || !"Backfilling".equals(next.getPhase())) {
+      return;
+    }
+    int was = quarter(before);
+    int now = quarter(after);
+    if (now > was && now < 4) {
+      events.progress(
+          m,
+          Reasons.BACKFILL_RUNNING,
+          "backfill %d%%: %d of ~%d rows, %d rows/s, about %s left"
+              .formatted(
+                  now * 25,
+                  after.rowsDone(),
+                  after.rowsTotal(),
+                  after.rowsPerSecond(),
+                  after.eta()));
+    }
+  }
+
+  private static int quarter(BackfillStatus b) {
+    if (b == null || b.rowsDone() == null || b.rowsTotal() == null || b.rowsTotal() <= 0) {
+      return 0;
+    }
+    return (int) Math.min(4, b.rowsDone() * 4 / b.rowsTotal());
   }
 }

@@ -1,5 +1,6 @@
 package dev.dovetail.migration;
 
+import dev.dovetail.api.v1alpha1.BackfillStatus;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
@@ -432,7 +433,14 @@ public final class MigrationPlanner {
             .findFirst()
             .map(s -> "; throttled: " + s)
             .orElse("");
-    return "backfill Job %s: %d of ~%d rows%s".formatted(job.name(), t[0], t[1], throttled);
+    long rate = o.progress().stream().mapToLong(p -> p.rowsPerSecond()).sum();
+    String eta = BackfillStatus.eta(t[0], t[1], rate);
+    String speed =
+        rate <= 0
+            ? ""
+            : ", %d rows/s".formatted(rate) + (eta == null ? "" : ", about " + eta + " left");
+    return "backfill Job %s: %d of ~%d rows%s%s"
+        .formatted(job.name(), t[0], t[1], speed, throttled);
   }
 
   private static Optional<Wait> lagGate(MigrationObservation o) {

@@ -324,6 +324,7 @@ final class MigrationStatusBuilder {
             .findFirst()
             .orElse(null);
     int batch = o.progress().stream().mapToInt(p -> p.batchSize()).max().orElse(0);
+    boolean running = o.progress().stream().anyMatch(p -> !p.finished());
     return new BackfillStatus(
         o.backfillJob() == null ? null : o.backfillJob().name(),
         totals[0],
@@ -331,7 +332,8 @@ final class MigrationStatusBuilder {
         updated(o),
         rate,
         batch,
-        throttled);
+        throttled,
+        running ? BackfillStatus.eta(totals[0], totals[1], rate) : null);
   }
 
   private static VerificationStatus verificationStatus(

@@ -15,4 +15,18 @@ public record BackfillStatus(
     @JsonPropertyDescription("Average rows examined per second so far.") Long rowsPerSecond,
     @JsonPropertyDescription("Current adaptive batch size.") Integer batchSize,
     @JsonPropertyDescription("Set while the backfill waits on a gate, with the reason.")
-        String throttled) {}
+        String throttled,
+    @JsonPropertyDescription(
+            "Estimated time left at the average rate so far, while the backfill runs (e.g. 2m30s).")
+        String eta) {
+
+  /** The rows left at this rate; null when finished, not started, or the rate is unknown. */
+  public static String eta(long done, long total, long rowsPerSecond) {
+    if (rowsPerSecond <= 0 || done >= total) {
+      return null;
+    }
+    return Durations.format(
+        java.time.Duration.ofSeconds(
+            Math.max(1, (total - done + rowsPerSecond - 1) / rowsPerSecond)));
+  }
+}
