@@ -22,6 +22,7 @@ public final class DovetailReconcilers {
   public static List<Reconciler<?>> create(
       DovetailConfig config, KubernetesClient client, Metrics metrics) {
     return List.of(
-        new DatabaseMigrationReconciler(config, metrics), new DualWriteCutoverReconciler(config));
+        new DatabaseMigrationReconciler(config, metrics),
+        new DualWriteCutoverReconciler(config, metrics));
   }
 }

@@ -8,6 +8,7 @@ import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.kube.Labels;
 import dev.dovetail.kube.StatusUpdates;
 import dev.dovetail.kube.TransitionEvents;
+import dev.dovetail.metrics.Metrics;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -51,15 +52,17 @@ public class DualWriteCutoverReconciler
           Reasons.WRITE_SWITCH_ABORTED);
 
   private final DovetailConfig config;
+  private final Metrics metrics;
   private final Clock clock;
 
   @jakarta.inject.Inject
-  public DualWriteCutoverReconciler(DovetailConfig config) {
-    this(config, Clock.systemUTC());
+  public DualWriteCutoverReconciler(DovetailConfig config, Metrics metrics) {
+    this(config, metrics, Clock.systemUTC());
   }
 
-  DualWriteCutoverReconciler(DovetailConfig config, Clock clock) {
+  DualWriteCutoverReconciler(DovetailConfig config, Metrics metrics, Clock clock) {
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -96,6 +99,7 @@ public class DualWriteCutoverReconciler
               cutover.getStatus() == null ? null : cutover.getStatus().getConditions(),
               status.getPhase(),
               status.getConditions());
+      metrics.recordCutover(cutover, status);
       return patchIfChanged(cutover, context, status, recheck(plan));
     }
   }
@@ -118,12 +122,14 @@ public class DualWriteCutoverReconciler
                   + connection.unreachable()
                   + "); drop by hand: "
                   + CutoverCleanupHint.of(cutover));
+          metrics.forget(cutover);
           return DeleteControl.defaultDelete();
         }
         events.warning(cutover, Reasons.STEP_FAILED, "cleanup waits: " + connection.unreachable());
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
       }
       connection.db().cleanup();
+      metrics.forget(cutover);
       events.normal(
           cutover,
           Reasons.CLEANED_UP,
