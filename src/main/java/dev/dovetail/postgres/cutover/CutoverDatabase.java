@@ -159,6 +159,18 @@ public final class CutoverDatabase implements AutoCloseable {
         java.time.Instant.now());
   }
 
+  /**
+   * A barrier: true once the other side has applied everything the side that takes writes committed
+   * before this call (a heartbeat written now has arrived); false after {@code timeout}.
+   */
+  public boolean awaitApplied(boolean reverse, java.time.Duration timeout) throws SQLException {
+    return WriteSwitch.barrier(
+        reverse ? target : source,
+        reverse ? source : target,
+        names.key(),
+        java.time.Instant.now().plus(timeout));
+  }
+
   public void writeHeartbeat() throws SQLException {
     writeHeartbeat(false);
   }

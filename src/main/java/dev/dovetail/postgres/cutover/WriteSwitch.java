@@ -134,8 +134,8 @@ public final class WriteSwitch {
   }
 
   /** Writes a heartbeat on the old side and waits until the new side has applied it. */
-  private static boolean barrier(
-      Connection oldSide, Connection newSide, String key, Instant deadline) throws SQLException {
+  static boolean barrier(Connection oldSide, Connection newSide, String key, Instant deadline)
+      throws SQLException {
     Timestamp written;
     try (PreparedStatement ps =
         oldSide.prepareStatement(
