@@ -16,10 +16,12 @@ import java.sql.SQLException;
 final class CutoverConnection implements AutoCloseable {
   private final CutoverDatabase db;
   private final String unreachable;
+  private final boolean credentialsUnreadable;
 
-  private CutoverConnection(CutoverDatabase db, String unreachable) {
+  private CutoverConnection(CutoverDatabase db, String unreachable, boolean credentialsUnreadable) {
     this.db = db;
     this.unreachable = unreachable;
+    this.credentialsUnreadable = credentialsUnreadable;
   }
 
   static CutoverConnection open(KubernetesClient client, DualWriteCutover cutover) {
@@ -30,15 +32,16 @@ final class CutoverConnection implements AutoCloseable {
       source = uri(client, ns, cutover.getSpec().getSource(), "spec.source.secretRef");
       target = uri(client, ns, cutover.getSpec().getTarget(), "spec.target.secretRef");
     } catch (IllegalStateException e) {
-      return new CutoverConnection(null, e.getMessage());
+      return new CutoverConnection(null, e.getMessage(), true);
     }
     try {
       return new CutoverConnection(
           CutoverDatabase.open(
               source, target, CutoverNames.of(ns, cutover.getMetadata().getName())),
-          null);
+          null,
+          false);
     } catch (SQLException e) {
-      return new CutoverConnection(null, e.getMessage());
+      return new CutoverConnection(null, e.getMessage(), false);
     }
   }
 
@@ -58,6 +61,14 @@ final class CutoverConnection implements AutoCloseable {
 
   String unreachable() {
     return unreachable;
+  }
+
+  /**
+   * The Secrets could not be read (gone, or holding no URI): unlike a refused connection, waiting
+   * does not help.
+   */
+  boolean credentialsUnreadable() {
+    return credentialsUnreadable;
   }
 
   @Override

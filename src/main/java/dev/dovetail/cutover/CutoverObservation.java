@@ -48,29 +48,19 @@ public record CutoverObservation(
   }
 
   static CutoverObservation refused(List<String> problems, Instant now) {
-    return new CutoverObservation(
-        problems,
-        null,
-        List.of(),
-        null,
-        null,
-        CopyView.NONE,
-        false,
-        null,
-        null,
-        Optional.empty(),
-        1,
-        null,
-        0,
-        WriteTarget.Source,
-        null,
-        now);
+    return beforeReading(problems, null, 0, WriteTarget.Source, now);
   }
 
   static CutoverObservation unreachable(String why, int reads, WriteTarget writes, Instant now) {
+    return beforeReading(List.of(), why, reads, writes, now);
+  }
+
+  /** A pass that stopped before reading the databases: only the spec and the flag are known. */
+  private static CutoverObservation beforeReading(
+      List<String> problems, String unreachable, int reads, WriteTarget writes, Instant now) {
     return new CutoverObservation(
-        List.of(),
-        why,
+        problems,
+        unreachable,
         List.of(),
         null,
         null,

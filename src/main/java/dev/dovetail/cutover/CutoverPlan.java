@@ -30,6 +30,22 @@ public record CutoverPlan(
     String degraded,
     String degradedMessage) {
 
+  /** The same plan with Degraded=True for this reason. */
+  CutoverPlan degradedBy(String reason, String message) {
+    return new CutoverPlan(
+        phase,
+        state,
+        actions,
+        replication,
+        consistency,
+        reads,
+        lastGood,
+        writes,
+        switchTo,
+        reason,
+        message);
+  }
+
   /** Side effects of a pass, run by {@link CutoverActor} in this order. */
   public enum Action {
     /** Target schema, bookkeeping tables, publication (idempotent). */

@@ -70,7 +70,7 @@ public final class CutoverPlanner {
           writes);
     }
     if (spec.getPhase() == CutoverPhase.Complete) {
-      return new CutoverPlan(
+      return ungated(
           PHASE_COMPLETED,
           State.ready(
               Reasons.COMPLETED,
@@ -80,14 +80,9 @@ public final class CutoverPlanner {
                   + "% reads and writes on the "
                   + writes.name().toLowerCase(Locale.ROOT)),
           EnumSet.of(Action.CLEANUP),
-          null,
-          null,
           reads,
           lastGood,
-          writes,
-          null,
-          null,
-          null);
+          writes);
     }
     boolean logical = spec.getSync().getMode() == CutoverSync.Mode.LogicalReplication;
     if (logical && !seen.subscribed()) {
@@ -104,7 +99,7 @@ public final class CutoverPlanner {
       CutoverObservation seen, int reads, int lastGood, WriteTarget writes) {
     var job = seen.copyJob();
     if (job == null) {
-      return new CutoverPlan(
+      return ungated(
           PHASE_COPYING,
           State.moving(
               Reasons.COPYING,
@@ -112,29 +107,15 @@ public final class CutoverPlanner {
                   + seen.tables().size()
                   + " table(s)"),
           EnumSet.of(Action.SETUP, Action.START_COPY),
-          null,
-          null,
           reads,
           lastGood,
-          writes,
-          null,
-          null,
-          null);
+          writes);
     }
     if (job.outcome() == JobOutcome.FAILED) {
       String message = "copy Job " + job.name() + " failed: " + job.failure();
-      return new CutoverPlan(
-          PHASE_FAILED,
-          State.blocked(Reasons.COPY_FAILED, message),
-          EnumSet.noneOf(Action.class),
-          null,
-          null,
-          reads,
-          lastGood,
-          writes,
-          null,
-          Reasons.COPY_FAILED,
-          message);
+      return stay(
+              PHASE_FAILED, State.blocked(Reasons.COPY_FAILED, message), reads, lastGood, writes)
+          .degradedBy(Reasons.COPY_FAILED, message);
     }
     if (job.outcome() != JobOutcome.SUCCEEDED) {
       var copy = seen.copy();
@@ -153,7 +134,7 @@ public final class CutoverPlanner {
           lastGood,
           writes);
     }
-    return new CutoverPlan(
+    return ungated(
         PHASE_CATCHING_UP,
         State.moving(
             Reasons.CATCHING_UP,
@@ -163,14 +144,9 @@ public final class CutoverPlanner {
                 + seen.copy().rowsCopied()
                 + " rows); subscribing to the changes made since its snapshot"),
         EnumSet.of(Action.SUBSCRIBE),
-        null,
-        null,
         reads,
         lastGood,
-        writes,
-        null,
-        null,
-        null);
+        writes);
   }
 
   /** Replication (or the application) keeps both sides equal: gate and follow the spec. */
@@ -352,17 +328,13 @@ public final class CutoverPlanner {
 
   private static CutoverPlan stay(
       String phase, State state, int reads, int lastGood, WriteTarget writes) {
+    return ungated(phase, state, EnumSet.noneOf(Action.class), reads, lastGood, writes);
+  }
+
+  /** A pass without gates to report and no write switch: refusals, the copy, Complete. */
+  private static CutoverPlan ungated(
+      String phase, State state, Set<Action> actions, int reads, int lastGood, WriteTarget writes) {
     return new CutoverPlan(
-        phase,
-        state,
-        EnumSet.noneOf(Action.class),
-        null,
-        null,
-        reads,
-        lastGood,
-        writes,
-        null,
-        null,
-        null);
+        phase, state, actions, null, null, reads, lastGood, writes, null, null, null);
   }
 }

@@ -114,7 +114,7 @@ public class DualWriteCutoverReconciler
     var events = new EventRecorder(context.getClient());
     try (var connection = CutoverConnection.open(context.getClient(), cutover)) {
       if (connection.db() == null) {
-        if (connection.unreachable().contains("Secret")) {
+        if (connection.credentialsUnreadable()) {
           events.warning(
               cutover,
               Reasons.STEP_FAILED,

@@ -61,46 +61,6 @@ public record MigrationObservation(
     }
   }
 
-  /** With table claims, without spec.timeout. */
-  public MigrationObservation(
-      Instant now,
-      String unreachable,
-      List<String> problems,
-      List<DesiredChange> desired,
-      Map<String, OperationRecord> recorded,
-      Map<String, Optional<SchemaChange>> rollbackable,
-      LagReading lag,
-      Duration maxLag,
-      Duration minExpandDuration,
-      boolean bookkeepingInstalled,
-      boolean pausedInDatabase,
-      JobView backfillJob,
-      JobView verifyJob,
-      List<BackfillProgress> progress,
-      List<VerificationRecord> verification,
-      Duration cleanupAfter,
-      TableClaims claims) {
-    this(
-        now,
-        unreachable,
-        problems,
-        desired,
-        recorded,
-        rollbackable,
-        lag,
-        maxLag,
-        minExpandDuration,
-        bookkeepingInstalled,
-        pausedInDatabase,
-        backfillJob,
-        verifyJob,
-        progress,
-        verification,
-        cleanupAfter,
-        claims,
-        ExpandDeadline.NONE);
-  }
-
   /** Without table claims (a database where no other migration holds the tables). */
   public MigrationObservation(
       Instant now,
@@ -136,43 +96,8 @@ public record MigrationObservation(
         progress,
         verification,
         cleanupAfter,
-        TableClaims.NONE);
-  }
-
-  /** Without spec.cleanupAfter (0s: clean up right after contract). */
-  public MigrationObservation(
-      Instant now,
-      String unreachable,
-      List<String> problems,
-      List<DesiredChange> desired,
-      Map<String, OperationRecord> recorded,
-      Map<String, Optional<SchemaChange>> rollbackable,
-      LagReading lag,
-      Duration maxLag,
-      Duration minExpandDuration,
-      boolean bookkeepingInstalled,
-      boolean pausedInDatabase,
-      JobView backfillJob,
-      JobView verifyJob,
-      List<BackfillProgress> progress,
-      List<VerificationRecord> verification) {
-    this(
-        now,
-        unreachable,
-        problems,
-        desired,
-        recorded,
-        rollbackable,
-        lag,
-        maxLag,
-        minExpandDuration,
-        bookkeepingInstalled,
-        pausedInDatabase,
-        backfillJob,
-        verifyJob,
-        progress,
-        verification,
-        Duration.ZERO);
+        TableClaims.NONE,
+        ExpandDeadline.NONE);
   }
 
   /** Nothing could be read beyond the spec. */

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Logical replication does not carry sequences: before the other side takes writes, each sequence
@@ -22,31 +22,20 @@ final class Sequences {
     int synced = 0;
     for (QualifiedTable table : tables) {
       // The target's serial sequences are created without OWNED BY: ask both sides.
-      var sequences = new java.util.TreeSet<>(owned(from, table));
+      var sequences = new TreeSet<>(owned(from, table));
       sequences.addAll(owned(to, table));
       for (String sequence : sequences) {
-        long last;
-        try (PreparedStatement ps =
-            from.prepareStatement(
-                "SELECT last_value FROM pg_sequences WHERE schemaname || '.' ||"
-                    + " sequencename = ?")) {
-          ps.setString(1, sequence);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next() || rs.getObject(1) == null) {
-              continue; // never used on the old side: nothing to carry
-            }
-            last = rs.getLong(1);
-          }
+        Long last = lastValue(from, sequence);
+        if (last == null) {
+          continue; // never used on the old side: nothing to carry
         }
         try (PreparedStatement ps =
             to.prepareStatement(
-                "SELECT setval(format('%I.%I', split_part(?, '.', 1), split_part(?, '.', 2))::regclass,"
-                    + " greatest(?, coalesce((SELECT last_value FROM pg_sequences WHERE"
-                    + " schemaname || '.' || sequencename = ?), 0)), true)")) {
+                "SELECT setval(?::regclass, greatest(?,"
+                    + " coalesce(pg_sequence_last_value(?::regclass), 0)), true)")) {
           ps.setString(1, sequence);
-          ps.setString(2, sequence);
-          ps.setLong(3, last);
-          ps.setString(4, sequence);
+          ps.setLong(2, last);
+          ps.setString(3, sequence);
           ps.execute();
         }
         synced++;
@@ -55,19 +44,31 @@ final class Sequences {
     return synced;
   }
 
-  /** schema.name of each sequence owned by a column of the table (serial or identity). */
+  /** Null when the sequence was never used (or does not exist on this side). */
+  private static Long lastValue(Connection c, String sequence) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_sequence_last_value(to_regclass(?))")) {
+      ps.setString(1, sequence);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long value = rs.getLong(1);
+        return rs.wasNull() ? null : value;
+      }
+    }
+  }
+
+  /** The quoted schema.name of each sequence owned by a column of the table. */
   private static List<String> owned(Connection c, QualifiedTable table) throws SQLException {
-    var sequences = new ArrayList<String>();
+    var sequences = new java.util.ArrayList<String>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT n.nspname || '.' || s.relname FROM pg_depend d"
+            "SELECT format('%I.%I', n.nspname, s.relname) FROM pg_depend d"
                 + " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
                 + " JOIN pg_namespace n ON n.oid = s.relnamespace"
                 + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
-                + " AND d.refobjid = format('%I.%I', ?, ?)::regclass AND d.deptype IN ('a', 'i')"
+                + " AND d.refobjid = to_regclass(?) AND d.deptype IN ('a', 'i')"
                 + " ORDER BY 1")) {
-      ps.setString(1, table.schema());
-      ps.setString(2, table.name());
+      ps.setString(1, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           sequences.add(rs.getString(1));
