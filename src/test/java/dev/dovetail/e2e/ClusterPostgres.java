@@ -5,40 +5,38 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One PostgreSQL 15 server inside the cluster (Deployment + Service in its own namespace), with
- * wal_level=logical so the DualWriteCutover sample has what it needs. Databases are created by
- * running psql in the server's pod, so the test needs no network path into the cluster.
+ * A PostgreSQL 15 server inside the cluster (Deployment + Service named {@code name} in the
+ * namespace {@value #NAMESPACE}), with wal_level=logical so the DualWriteCutover sample can
+ * replicate from it. {@link #PRIMARY} holds the fixture every sample expects; {@link #TARGET} is a
+ * second, empty server the cutover moves tables to. Databases are created by running psql in the
+ * server's pod, so the test needs no network path into the cluster.
  */
 final class ClusterPostgres {
   static final String NAMESPACE = "dovetail-e2e-db";
   static final String TEMPLATE = "fixture";
   private static final String PASSWORD = "dovetail-e2e";
-  private static final String HOST = "postgres." + NAMESPACE + ".svc.cluster.local";
 
-  private final K3sCluster cluster;
+  static final ClusterPostgres PRIMARY = new ClusterPostgres("postgres");
+  static final ClusterPostgres TARGET = new ClusterPostgres("postgres-target");
 
-  ClusterPostgres(K3sCluster cluster) {
-    this.cluster = cluster;
+  private final String name;
+
+  private ClusterPostgres(String name) {
+    this.name = name;
   }
 
   /** The libpq URI a Secret in any namespace hands to the operator and its Jobs. */
-  static String uri(String database) {
-    return "postgresql://postgres:" + PASSWORD + "@" + HOST + ":5432/" + database;
+  String uri(String database) {
+    return "postgresql://postgres:%s@%s.%s.svc.cluster.local:5432/%s"
+        .formatted(PASSWORD, name, NAMESPACE, database);
   }
 
-  void start() throws IOException, InterruptedException {
+  /** The namespace (once) and the fixture ConfigMap both servers mount. */
+  static void prepare(K3sCluster cluster) throws IOException {
     String fixture;
     try (InputStream in = ClusterPostgres.class.getResourceAsStream("/e2e/fixture.sql")) {
       fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    var configMap =
-        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-            .withNewMetadata()
-            .withName("fixture")
-            .withNamespace(NAMESPACE)
-            .endMetadata()
-            .addToData("fixture.sql", fixture)
-            .build();
     var client = cluster.client();
     client
         .namespaces()
@@ -49,18 +47,41 @@ final class ClusterPostgres {
                 .endMetadata()
                 .build())
         .create();
-    client.configMaps().resource(configMap).create();
     client
-        .load(ClusterPostgres.class.getResourceAsStream("/e2e/postgres.yaml"))
+        .configMaps()
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("fixture")
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToData("fixture.sql", fixture)
+                .build())
+        .create();
+  }
+
+  /** Deployment and Service from postgres.yaml under this server's name; waits until ready. */
+  void start(K3sCluster cluster) throws IOException, InterruptedException {
+    String manifest;
+    try (InputStream in = ClusterPostgres.class.getResourceAsStream("/e2e/postgres.yaml")) {
+      manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SERVER_NAME", name);
+    }
+    cluster
+        .client()
+        .load(new java.io.ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8)))
         .inNamespace(NAMESPACE)
         .create();
-    cluster.kubectl("-n", NAMESPACE, "rollout", "status", "deployment/postgres", "--timeout=300s");
-    psql("postgres", "CREATE DATABASE " + TEMPLATE);
+    cluster.kubectl("-n", NAMESPACE, "rollout", "status", "deployment/" + name, "--timeout=300s");
+  }
+
+  /** The template database with the fixture's tables and rows. */
+  void loadFixture(K3sCluster cluster) throws IOException, InterruptedException {
+    psql(cluster, "postgres", "CREATE DATABASE " + TEMPLATE);
     cluster.kubectl(
         "-n",
         NAMESPACE,
         "exec",
-        "deployment/postgres",
+        "deployment/" + name,
         "--",
         "psql",
         "-U",
@@ -75,21 +96,23 @@ final class ClusterPostgres {
   }
 
   /** A copy of the fixture (users, orders and their rows). */
-  void createFromFixture(String database) throws IOException, InterruptedException {
-    psql("postgres", "CREATE DATABASE \"" + database + "\" TEMPLATE " + TEMPLATE);
+  void createFromFixture(K3sCluster cluster, String database)
+      throws IOException, InterruptedException {
+    psql(cluster, "postgres", "CREATE DATABASE \"" + database + "\" TEMPLATE " + TEMPLATE);
   }
 
   /** An empty database (a cutover's target). */
-  void createEmpty(String database) throws IOException, InterruptedException {
-    psql("postgres", "CREATE DATABASE \"" + database + "\"");
+  void createEmpty(K3sCluster cluster, String database) throws IOException, InterruptedException {
+    psql(cluster, "postgres", "CREATE DATABASE \"" + database + "\"");
   }
 
-  private void psql(String database, String sql) throws IOException, InterruptedException {
+  private void psql(K3sCluster cluster, String database, String sql)
+      throws IOException, InterruptedException {
     cluster.kubectl(
         "-n",
         NAMESPACE,
         "exec",
-        "deployment/postgres",
+        "deployment/" + name,
         "--",
         "psql",
         "-U",

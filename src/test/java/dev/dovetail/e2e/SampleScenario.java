@@ -33,12 +33,6 @@ record SampleScenario(String name, List<Step> steps) {
   /** Gates longer than this are not waited out: the scenario ends held by the gate. */
   static final Duration LONGEST_GATE_WAITED = Duration.ofMinutes(5);
 
-  /**
-   * Where a DualWriteCutover sample at readFromTargetPercent 0 ends: copied, replicating, the first
-   * verification round consistent (README, "Moving a database").
-   */
-  static final String CUTOVER_END = Reasons.STEP_REACHED;
-
   /** One sample file's Dovetail resource and the condition that is its end. */
   record Step(Path file, JsonNode resource, Expectation end) {
     String kind() {
@@ -120,7 +114,13 @@ record SampleScenario(String name, List<Step> steps) {
    */
   static Expectation end(JsonNode resource) {
     if (resource.path("kind").asText().equals("DualWriteCutover")) {
-      return new Expectation(ConditionTypes.READY, "True", CUTOVER_END);
+      // Run: the requested read percent and write target published with their gates green (at
+      // readFromTargetPercent 0: copied, replicating, the first round consistent); Complete:
+      // replication and everything else the operator created removed (README, "Moving a
+      // database").
+      return resource.at("/spec/phase").asText("Run").equals("Complete")
+          ? new Expectation(ConditionTypes.READY, "True", Reasons.COMPLETED)
+          : new Expectation(ConditionTypes.READY, "True", Reasons.STEP_REACHED);
     }
     String phase = resource.at("/spec/phase").asText("Expand");
     if (phase.equals("Contract")) {
@@ -156,7 +156,8 @@ record SampleScenario(String name, List<Step> steps) {
 
   /**
    * The Secrets the scenario's resources name (spec.database, spec.source, spec.target), each with
-   * the key it is read from; the target side of a cutover gets the empty target database.
+   * the key it is read from; the target side of a cutover gets the empty target database on the
+   * second server.
    */
   Map<String, Map<String, String>> secrets() {
     Map<String, Map<String, String>> secrets = new TreeMap<>();
@@ -168,10 +169,13 @@ record SampleScenario(String name, List<Step> steps) {
               field -> {
                 JsonNode ref = field.getValue().path("secretRef");
                 if (ref.isObject()) {
-                  String database = field.getKey().equals("target") ? targetDatabase() : database();
+                  String uri =
+                      field.getKey().equals("target")
+                          ? ClusterPostgres.TARGET.uri(targetDatabase())
+                          : ClusterPostgres.PRIMARY.uri(database());
                   secrets
                       .computeIfAbsent(ref.path("name").asText(), n -> new TreeMap<>())
-                      .put(ref.path("key").asText("uri"), ClusterPostgres.uri(database));
+                      .put(ref.path("key").asText("uri"), uri);
                 }
               });
     }

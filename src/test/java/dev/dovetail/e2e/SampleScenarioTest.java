@@ -60,7 +60,8 @@ class SampleScenarioTest {
         "e2e-rename-column",
         rename.manifest(rename.steps().get(1)).at("/metadata/namespace").asText());
     assertEquals(
-        Map.of("app-db", Map.of("uri", ClusterPostgres.uri("rename_column"))), rename.secrets());
+        Map.of("app-db", Map.of("uri", ClusterPostgres.PRIMARY.uri("rename_column"))),
+        rename.secrets());
   }
 
   @Test
@@ -76,15 +77,18 @@ class SampleScenarioTest {
   }
 
   @Test
-  void theCutoverGetsTheFixtureAsSourceAndAnEmptyTarget() throws IOException {
+  void theCutoverGetsTheFixtureAsSourceAndAnEmptyTargetOnAnotherServer() throws IOException {
     var cutover = scenario("dualwritecutover");
     assertTrue(cutover.needsTargetDatabase());
     assertEquals(
         Map.of(
-            "source-db", Map.of("uri", ClusterPostgres.uri("dualwritecutover")),
-            "target-db", Map.of("uri", ClusterPostgres.uri("dualwritecutover_target"))),
+            "source-db", Map.of("uri", ClusterPostgres.PRIMARY.uri("dualwritecutover")),
+            "target-db", Map.of("uri", ClusterPostgres.TARGET.uri("dualwritecutover_target"))),
         cutover.secrets());
-    assertEquals(Reasons.STEP_REACHED, cutover.steps().get(0).end().reason());
+    assertTrue(ClusterPostgres.TARGET.uri("x").contains("@postgres-target."), "a second server");
+    var end = cutover.steps().get(0).end();
+    assertEquals("True", end.status());
+    assertEquals(Reasons.STEP_REACHED, end.reason(), "phase Run at 0% reads, writes on Source");
     assertEquals("True", cutover.steps().get(0).end().status());
   }
 

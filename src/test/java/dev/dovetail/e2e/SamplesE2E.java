@@ -40,7 +40,6 @@ class SamplesE2E {
   static final int PARALLEL_SCENARIOS = 3;
 
   static K3sCluster cluster;
-  static ClusterPostgres postgres;
   static ExecutorService scenarios;
 
   /** Starts the cluster, or aborts the test (reported as skipped) when there is no engine. */
@@ -60,8 +59,10 @@ class SamplesE2E {
     cluster.importImage(IMAGE);
     cluster.applyCrds(Path.of("crds"));
     cluster.deployOperator(Path.of("deploy"));
-    postgres = new ClusterPostgres(cluster);
-    postgres.start();
+    ClusterPostgres.prepare(cluster);
+    ClusterPostgres.PRIMARY.start(cluster);
+    ClusterPostgres.PRIMARY.loadFixture(cluster);
+    ClusterPostgres.TARGET.start(cluster);
     scenarios = Executors.newFixedThreadPool(PARALLEL_SCENARIOS);
   }
 
@@ -111,9 +112,9 @@ class SamplesE2E {
   /** Applies each step of the scenario and waits for its end; returns what it reached. */
   private static String run(SampleScenario scenario) throws Exception {
     KubernetesClient client = cluster.client();
-    postgres.createFromFixture(scenario.database());
+    ClusterPostgres.PRIMARY.createFromFixture(cluster, scenario.database());
     if (scenario.needsTargetDatabase()) {
-      postgres.createEmpty(scenario.targetDatabase());
+      ClusterPostgres.TARGET.createEmpty(cluster, scenario.targetDatabase());
     }
     client
         .namespaces()
