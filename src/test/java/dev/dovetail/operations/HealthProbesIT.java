@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dovetail.testing.DeployManifests;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -44,7 +40,7 @@ class HealthProbesIT {
 
   @Test
   void theDeploymentsProbesAnswerUpOnTheRunningOperator() throws Exception {
-    Container container = operatorContainer();
+    Container container = DeployManifests.operatorContainer();
     assertEquals("http", container.getLivenessProbe().getHttpGet().getPort().getStrVal());
     assertEquals("http", container.getReadinessProbe().getHttpGet().getPort().getStrVal());
     assertEquals(
@@ -81,12 +77,5 @@ class HealthProbesIT {
 
   private static JsonNode json(String body) throws Exception {
     return new ObjectMapper().readTree(body);
-  }
-
-  private static Container operatorContainer() throws Exception {
-    try (InputStream in = Files.newInputStream(Path.of("deploy/operator.yaml"))) {
-      Deployment d = new KubernetesSerialization().unmarshal(in, Deployment.class);
-      return d.getSpec().getTemplate().getSpec().getContainers().get(0);
-    }
   }
 }

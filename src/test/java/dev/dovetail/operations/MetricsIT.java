@@ -9,6 +9,7 @@ import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.metrics.MetricFamily;
 import dev.dovetail.metrics.Metrics;
+import dev.dovetail.testing.DeployManifests;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
 import dev.dovetail.testing.OperatorProcess;
@@ -138,7 +139,9 @@ class MetricsIT {
   }
 
   private String scrape() throws Exception {
-    var response = operator.get("/q/metrics");
+    // The path deploy/metrics-service.yaml tells Prometheus to scrape, so the manifest is tested
+    // too.
+    var response = operator.get(DeployManifests.metricsPath());
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(
         "text/plain; version=0.0.4; charset=utf-8",
