@@ -42,6 +42,9 @@ class ArgoHealthTest {
       Map.ofEntries(
           Map.entry("databasemigration-backfilling", of("Progressing", "Backfilling: ")),
           Map.entry("databasemigration-paused", of("Suspended", "spec.paused is true")),
+          Map.entry(
+              "databasemigration-queued",
+              of("Progressing", "Queued: waits for DatabaseMigration fixtures/rename")),
           Map.entry("databasemigration-dry-run", of("Suspended", "Planned: spec.dryRun is true")),
           Map.entry(
               "databasemigration-stale-generation",

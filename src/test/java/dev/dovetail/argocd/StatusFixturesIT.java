@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.ConditionTypes;
+import dev.dovetail.api.v1alpha1.CreateIndex;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
+import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.testing.DescribeFixtures;
 import dev.dovetail.testing.KubeHarness;
@@ -23,6 +25,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,19 @@ class StatusFixturesIT {
 
     var backfilling = await("rename", ConditionTypes.PROGRESSING, "True", Reasons.BACKFILL_RUNNING);
     StatusFixtures.record("databasemigration-backfilling", backfilling);
+
+    // A second migration on the same table waits for the first one to finish.
+    Manifests.create(
+        client,
+        Manifests.migration(
+            NS,
+            "second",
+            "app-db",
+            Operation.createIndex(
+                new CreateIndex("users", "users_user_name", List.of("user_name")))));
+    StatusFixtures.record(
+        "databasemigration-queued", await("second", ConditionTypes.READY, "False", Reasons.QUEUED));
+    client.resources(DatabaseMigration.class).inNamespace(NS).withName("second").delete();
 
     Manifests.editSpec(client, NS, "rename", s -> s.setPaused(true));
     StatusFixtures.record(
