@@ -10,8 +10,15 @@ import java.util.List;
  * default, nullability), constraints (definition, validated), indexes (definition, valid, ready),
  * triggers, and the functions in Dovetail's schema. Two snapshots are equal exactly when rollback
  * left the schema as it was; assertEquals on them prints the lines that differ.
+ *
+ * <p>pg_get_indexdef, pg_get_constraintdef and pg_get_triggerdef look the object up in the catalog
+ * caches, not in the query's snapshot: an object dropped by concurrent DDL (a rollback still
+ * running while a test polls for the schema it leaves) is seen by the scan and then comes back as
+ * NULL. Such a snapshot is torn; it is taken again rather than returned.
  */
 public final class SchemaSnapshot {
+  private static final int TORN_ATTEMPTS = 20;
+
   private SchemaSnapshot() {}
 
   /** Snapshot of the named tables of schema public (every table when none is named). */
@@ -24,6 +31,26 @@ public final class SchemaSnapshot {
   }
 
   public static List<String> of(Connection c, String... tables) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      var lines = read(c, tables);
+      if (!lines.contains(null)) {
+        lines.sort(null);
+        return lines;
+      }
+      if (attempt == TORN_ATTEMPTS) {
+        throw new IllegalStateException(
+            "the catalog kept changing during " + TORN_ATTEMPTS + " snapshots: " + lines);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while taking a schema snapshot", e);
+      }
+    }
+  }
+
+  private static List<String> read(Connection c, String... tables) throws SQLException {
     String filter =
         tables.length == 0
             ? "true"
@@ -76,7 +103,6 @@ public final class SchemaSnapshot {
         lines,
         "SELECT 'function ' || n.nspname || '.' || p.proname FROM pg_proc p JOIN pg_namespace n ON"
             + " n.oid = p.pronamespace WHERE n.nspname = 'dovetail'");
-    lines.sort(null);
     return lines;
   }
 

@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * changeColumnType. Both application versions use the column's own name throughout.
@@ -90,9 +89,6 @@ final class ChangeColumnTypeChange implements SchemaChange {
         }
       };
 
-  private static final Set<String> SWAPPED =
-      Set.of(OperationStates.CONTRACTED, OperationStates.UNCONTRACTING, OperationStates.CLEANING);
-
   private final ChangeColumnType spec;
   private final String id;
   private final TableInfo table;
@@ -114,7 +110,7 @@ final class ChangeColumnTypeChange implements SchemaChange {
   }
 
   static String hidden(String id) {
-    return "dovetail_old_" + id;
+    return HiddenColumns.oldColumn(id);
   }
 
   private static Optional<SchemaChange> resolve(ChangeColumnType s, ResolveContext ctx)
@@ -130,7 +126,7 @@ final class ChangeColumnTypeChange implements SchemaChange {
     if (ctx.singleKey(t, "table", "changeColumnType").isEmpty()) {
       return Optional.empty();
     }
-    boolean swapped = ctx.state() != null && SWAPPED.contains(ctx.state());
+    boolean swapped = HiddenColumns.hidden(ctx.state());
     String oldName = swapped ? hidden(id) : s.getColumn();
     Optional<ColumnInfo> column = t.column(oldName);
     if (column.isEmpty()) {

@@ -7,7 +7,6 @@ import dev.dovetail.api.v1alpha1.DropColumn;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
-import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -81,10 +80,7 @@ final class DropColumnChange implements SchemaChange {
     }
     TableInfo t = table.get();
     String id = KIND.id(s);
-    boolean hidden =
-        OperationStates.CONTRACTED.equals(ctx.state())
-            || OperationStates.UNCONTRACTING.equals(ctx.state())
-            || OperationStates.CLEANING.equals(ctx.state());
+    boolean hidden = HiddenColumns.hidden(ctx.state());
     String present = hidden ? hiddenName(id) : s.getColumn();
     Optional<ColumnInfo> column = t.column(present);
     String name = t.schema() + "." + t.name();

@@ -16,9 +16,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * renameColumn: a new column {@code to} kept equal to {@code from} by a two-way trigger while both
- * application versions run, backfilled and verified; contract drops {@code from} after moving its
- * default and NOT NULL onto {@code to}.
+ * renameColumn.
+ *
+ * <ul>
+ *   <li>Expand: a new column {@code to} kept equal to {@code from} by a two-way trigger while both
+ *       application versions run; for a NOT NULL column, CHECK ({@code to} IS NOT NULL) NOT VALID.
+ *       Backfill, VALIDATE, verification.
+ *   <li>Contract, one short transaction: {@code from} is hidden (renamed to
+ *       dovetail_old_&lt;id&gt;, data kept), its default and NOT NULL move onto {@code to} (no
+ *       scan: the validated check proves it), and the trigger now copies {@code to} into the hidden
+ *       column on every write. Until cleanup, setting phase back to Expand renames it back: every
+ *       row, including those written while contracted, has {@code from} equal to {@code to}, so the
+ *       old application version can come back.
+ *   <li>Cleanup (after spec.cleanupAfter; at once with the default 0s): the hidden column, trigger
+ *       and check are dropped.
+ * </ul>
  */
 public final class RenameColumnChange implements SchemaChange {
   static final ChangeKind<RenameColumn> KIND =
@@ -49,7 +61,15 @@ public final class RenameColumnChange implements SchemaChange {
         protected Optional<SchemaChange> forUndo(RenameColumn s, Catalog catalog)
             throws SQLException {
           var table = catalog.table(s.getSchema(), s.getTable());
-          return table.map(t -> new RenameColumnChange(s, t, t.column(s.getFrom()).orElse(null)));
+          // Before contract the old column has its name; after, the hidden column is it.
+          return table.map(
+              t ->
+                  new RenameColumnChange(
+                      s,
+                      t,
+                      t.column(HiddenColumns.oldColumn(KIND.id(s)))
+                          .or(() -> t.column(s.getFrom()))
+                          .orElse(new ColumnInfo(s.getFrom(), "unknown", false, null))));
         }
 
         @Override
@@ -62,6 +82,11 @@ public final class RenameColumnChange implements SchemaChange {
         @Override
         protected List<String> restructures(RenameColumn s) {
           return List.of(s.getSchema() + "." + s.getTable() + "." + s.getFrom());
+        }
+
+        @Override
+        protected boolean reversibleContract() {
+          return true;
         }
       };
 
@@ -99,9 +124,21 @@ public final class RenameColumnChange implements SchemaChange {
     if (ctx.singleKey(t, "table", "renameColumn").isEmpty()) {
       return Optional.empty();
     }
-    var from = t.column(spec.getFrom());
+    String fromName =
+        HiddenColumns.hidden(ctx.state()) ? HiddenColumns.oldColumn(idOf(spec)) : spec.getFrom();
+    var from = t.column(fromName);
     if (from.isEmpty()) {
-      p.add("from", "column " + spec.getFrom() + " does not exist in " + name);
+      p.add(
+          "from",
+          fromName.equals(spec.getFrom())
+              ? "column " + spec.getFrom() + " does not exist in " + name
+              : "column "
+                  + fromName
+                  + " (where contract hid "
+                  + spec.getFrom()
+                  + ") is missing from "
+                  + name
+                  + "; it was dropped outside Dovetail");
       return Optional.empty();
     }
     if (t.primaryKey().get(0).equals(spec.getFrom())) {
@@ -155,6 +192,10 @@ public final class RenameColumnChange implements SchemaChange {
     return ident(spec.getTo());
   }
 
+  private String hiddenFrom() {
+    return ident(HiddenColumns.oldColumn(id));
+  }
+
   private String notNullCheck() {
     return ident("dovetail_nn_" + id);
   }
@@ -168,7 +209,7 @@ public final class RenameColumnChange implements SchemaChange {
         Ddl.of(
             "ALTER TABLE %s ADD COLUMN %s %s".formatted(lockedTable(), to(), oldColumn.type()),
             Locks.ADD_COLUMN));
-    statements.add(Triggers.createFunction(id, syncBody()));
+    statements.add(forwardSync());
     statements.add(Triggers.createTrigger(id, lockedTable(), "INSERT OR UPDATE"));
     if (oldColumn.notNull()) {
       // Checked for new rows at once, proven for old rows by VALIDATE after the backfill, so
@@ -188,6 +229,10 @@ public final class RenameColumnChange implements SchemaChange {
    * backfilled gets its new side on any update. The backfill's own session is skipped: its batch
    * writes the converted value itself.
    */
+  private Ddl forwardSync() {
+    return Triggers.createFunction(id, syncBody());
+  }
+
   private String syncBody() {
     String oldDefaultTest =
         oldColumn.defaultExpression() == null || oldColumn.defaultExpression().contains("nextval(")
@@ -250,11 +295,30 @@ public final class RenameColumnChange implements SchemaChange {
             Triggers.VALIDATE_TIMEOUT));
   }
 
+  /**
+   * While contracted only the new application writes: the hidden old column follows {@code to} on
+   * every insert and update, so that renaming it back loses nothing.
+   */
+  private Ddl reverseSync() {
+    return Triggers.createFunction(
+        id,
+        """
+        BEGIN
+          NEW.%s := NEW.%s;
+          RETURN NEW;
+        END"""
+            .formatted(hiddenFrom(), to()));
+  }
+
   @Override
   public List<DdlStep> contract() {
     var statements = new ArrayList<Ddl>();
-    statements.add(Triggers.dropTrigger(id, lockedTable()));
-    statements.add(Triggers.dropFunction(id));
+    statements.add(
+        Ddl.of(
+            "ALTER TABLE %s RENAME COLUMN %s TO %s".formatted(lockedTable(), from(), hiddenFrom()),
+            Locks.RENAME,
+            "the old application must be stopped: the old column is hidden (data kept and kept in"
+                + " sync until cleanup)"));
     if (oldColumn.defaultExpression() != null) {
       statements.add(
           Ddl.of(
@@ -267,17 +331,56 @@ public final class RenameColumnChange implements SchemaChange {
           Ddl.of(
               "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL".formatted(lockedTable(), to()),
               Locks.SET_NOT_NULL));
+    }
+    statements.add(reverseSync());
+    return List.of(InTransaction.of(statements));
+  }
+
+  /**
+   * Back to the expanded schema exactly: {@code from} under its name, {@code to} as expand made it.
+   */
+  @Override
+  public List<DdlStep> uncontract() {
+    var statements = new ArrayList<Ddl>();
+    statements.add(
+        Ddl.of(
+            "ALTER TABLE %s RENAME COLUMN %s TO %s".formatted(lockedTable(), hiddenFrom(), from()),
+            Locks.RENAME,
+            "values written since contract came over through the trigger"));
+    if (oldColumn.defaultExpression() != null) {
+      statements.add(
+          Ddl.of(
+              "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT".formatted(lockedTable(), to()),
+              Locks.SET_DEFAULT));
+    }
+    if (oldColumn.notNull()) {
+      // The validated check stays: it is part of the expanded schema.
+      statements.add(
+          Ddl.of(
+              "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL".formatted(lockedTable(), to()),
+              Locks.SET_NOT_NULL));
+    }
+    statements.add(forwardSync());
+    return List.of(InTransaction.of(statements));
+  }
+
+  @Override
+  public List<DdlStep> cleanup() {
+    var statements = new ArrayList<Ddl>();
+    statements.add(Triggers.dropTrigger(id, lockedTable()));
+    statements.add(Triggers.dropFunction(id));
+    statements.add(
+        Ddl.of(
+            "ALTER TABLE %s DROP COLUMN IF EXISTS %s".formatted(lockedTable(), hiddenFrom()),
+            Locks.DROP_COLUMN,
+            "irreversible: the old column's data is gone"));
+    if (oldColumn.notNull()) {
       statements.add(
           Ddl.of(
               "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s"
                   .formatted(lockedTable(), notNullCheck()),
               Locks.DROP_CONSTRAINT));
     }
-    statements.add(
-        Ddl.of(
-            "ALTER TABLE %s DROP COLUMN %s".formatted(lockedTable(), from()),
-            Locks.DROP_COLUMN,
-            "irreversible: the old column's data is gone; the old application must be stopped"));
     return List.of(InTransaction.of(statements));
   }
 

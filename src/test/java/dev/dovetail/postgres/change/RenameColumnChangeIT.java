@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The renameColumn sync trigger on a real server: whichever application writes, by INSERT or
  * UPDATE, with values or NULLs, the two columns stay equal; contract carries NOT NULL and the
- * default over; rollback leaves the table as it was.
+ * default over and hides the old column, which stays in sync until cleanup drops it; uncontract
+ * restores the expanded table exactly; rollback leaves the table as it was.
  */
 class RenameColumnChangeIT {
   TestDatabase db;
@@ -78,18 +79,52 @@ class RenameColumnChangeIT {
   }
 
   @Test
-  void contractMovesDefaultAndNotNullAndDropsTheOldSide() throws Exception {
+  void contractMovesDefaultAndNotNullAndHidesTheOldSideUntilCleanup() throws Exception {
     exec("UPDATE users SET username = user_name");
     Steps.run(c, change, change.afterBackfill());
     Steps.run(c, change, change.contract());
     exec("INSERT INTO users (note) VALUES ('defaulted')");
     assertEquals("anon", value("username", "note = 'defaulted'"));
     assertThrows(SQLException.class, () -> exec("INSERT INTO users (username) VALUES (NULL)"));
-    assertEquals(
-        0,
-        db.queryLong(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'user_name'"));
+    assertEquals(hidden() + ",id,note,username", columns(), "user_name is hidden, not dropped");
+    exec("INSERT INTO users (username) VALUES ('fay')");
+    exec("UPDATE users SET username = 'adele' WHERE username = 'ada'");
+    assertEquals(0, count(hidden() + " IS DISTINCT FROM username"), "the hidden column follows");
+
+    Steps.run(c, change, change.cleanup());
+    assertEquals("id,note,username", columns());
     assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dovetail%'"));
+    assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'"));
+    assertEquals(
+        0, db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname LIKE 'dovetail%'"));
+    assertEquals(
+        "NO",
+        db.queryString(
+            "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'username'"));
+  }
+
+  @Test
+  void uncontractRestoresTheExpandedTableWithTheRowsWrittenWhileContracted() throws Exception {
+    exec("UPDATE users SET username = user_name");
+    Steps.run(c, change, change.afterBackfill());
+    var expanded = dev.dovetail.testing.SchemaSnapshot.of(c, "users");
+    Steps.run(c, change, change.contract());
+    exec("INSERT INTO users (username) VALUES ('gil')");
+    exec("INSERT INTO users (note) VALUES ('defaulted')");
+    exec("UPDATE users SET username = 'bobby' WHERE username = 'bob'");
+
+    Steps.run(c, change, change.uncontract());
+    assertEquals(expanded, dev.dovetail.testing.SchemaSnapshot.of(c, "users"));
+    assertEquals(0, count("user_name IS DISTINCT FROM username"));
+    assertEquals(1, count("user_name = 'gil'"));
+    assertEquals(1, count("user_name = 'bobby'"));
+    assertEquals(1, count("user_name = 'anon' AND note = 'defaulted'"));
+    // the old application is back: its writes reach the new column again
+    exec("UPDATE users SET user_name = 'gilbert' WHERE user_name = 'gil'");
+    assertEquals("gilbert", value("username", "user_name = 'gilbert'"));
+
+    Steps.run(c, change, change.rollback());
+    assertEquals("id,note,user_name", columns());
   }
 
   @Test
@@ -102,6 +137,15 @@ class RenameColumnChangeIT {
             "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'users'"));
     assertEquals(0, db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dovetail%'"));
     assertEquals(0, db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'sync_%'"));
+  }
+
+  private String hidden() {
+    return HiddenColumns.oldColumn(change.id());
+  }
+
+  private String columns() {
+    return db.queryString(
+        "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'users'");
   }
 
   private void exec(String sql) throws SQLException {
