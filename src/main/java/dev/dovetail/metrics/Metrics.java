@@ -34,7 +34,9 @@ public final class Metrics {
           "dovetail_backfill_rows_per_second", "Average rows examined per second so far.");
   public static final MetricFamily BACKFILL_THROTTLED =
       MetricFamily.gauge(
-          "dovetail_backfill_throttled", "1 while the backfill waits on a gate (replica lag).");
+          "dovetail_backfill_throttled",
+          "1 while the backfill waits: spec.paused, replica lag or database load (lock waits,"
+              + " active backends).");
   public static final MetricFamily COPY_ROWS =
       MetricFamily.gauge(
           "dovetail_copy_rows", "Rows the DualWriteCutover's initial copy has copied so far.");

@@ -36,7 +36,10 @@ final class MigrationJobs {
         Map.of(
             "operations", desired.stream().map(DesiredChange::id).toList(),
             "backfill", spec.getBackfill(),
-            "maxReplicationLag", spec.getGates().getMaxReplicationLag()));
+            "maxReplicationLag", spec.getGates().getMaxReplicationLag(),
+            "load",
+                List.of(
+                    spec.getGates().getMaxActiveConnections(), spec.getGates().getMaxLockWaits())));
   }
 
   /** A new backfill means a new verification. */
@@ -68,6 +71,8 @@ final class MigrationJobs {
             Durations.parse(spec.getBackfill().getTargetBatchDuration()).toMillis(),
             Durations.parse(spec.getBackfill().getPauseBetweenBatches()).toMillis(),
             Durations.parse(spec.getGates().getMaxReplicationLag()).toMillis(),
+            spec.getGates().getMaxActiveConnections(),
+            spec.getGates().getMaxLockWaits(),
             VERIFY_CHUNK);
     return WorkerJobs.build(
         m,

@@ -58,6 +58,12 @@ public final class MigrationValidator {
     } else if (spec.getBackfill().getInitialBatchSize() > spec.getBackfill().getMaxBatchSize()) {
       problems.add("spec.backfill.initialBatchSize: must not exceed maxBatchSize");
     }
+    if (spec.getGates().getMaxActiveConnections() < 0) {
+      problems.add("spec.gates.maxActiveConnections: must be 0 (90% of max_connections) or more");
+    }
+    if (spec.getGates().getMaxLockWaits() < 0) {
+      problems.add("spec.gates.maxLockWaits: must be 0 or more");
+    }
     if (spec.getDdl().getMaxAttempts() < 1) {
       problems.add("spec.ddl.maxAttempts: must be at least 1");
     }

@@ -5,6 +5,7 @@ import dev.dovetail.postgres.BackfillProgress;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.DatabaseLoad;
 import dev.dovetail.postgres.PgUri;
 import dev.dovetail.postgres.ReplicationLag;
 import java.sql.Connection;
@@ -16,8 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * The backfill Job: for each target, keyset batches from its checkpoint to the key that was last
  * when it started. The batch size adapts toward the target batch duration; before every batch the
- * worker waits while replica lag is over the gate or the migration is paused, and says so in its
- * checkpoint row (the operator shows it in status).
+ * worker waits while the migration is paused, replica lag is over the gate, or the database is
+ * loaded beyond gates.maxLockWaits / gates.maxActiveConnections, and says so in its checkpoint row
+ * (the operator shows it in status).
  */
 final class BackfillWorker {
   static final String APPLICATION_NAME = "dovetail-backfill";
@@ -103,7 +105,10 @@ final class BackfillWorker {
         target.schema(), target.table(), scanned, (System.nanoTime() - started) / 1e9);
   }
 
-  /** Waits (without holding any lock) while the migration is paused or a replica lags. */
+  /**
+   * Waits (without holding any lock) while the migration is paused, a replica lags or the database
+   * is overloaded.
+   */
   private void awaitGates(Connection c, BackfillTarget target)
       throws SQLException, InterruptedException {
     boolean throttled = false;
@@ -120,6 +125,11 @@ final class BackfillWorker {
                   "replication lag %.1fs > gate %.1fs",
                   lag.worst().toMillis() / 1000.0,
                   plan.maxReplicationLagMillis() / 1000.0);
+        } else {
+          reason =
+              DatabaseLoad.measure(c)
+                  .overGates(plan.maxActiveConnections(), plan.maxLockWaits())
+                  .orElse(null);
         }
       }
       if (reason == null) {

@@ -11,6 +11,8 @@ import java.util.List;
  * URI arrives separately, from a Secret through secretKeyRef.
  *
  * @param migration namespace/name of the DatabaseMigration, keys the bookkeeping rows
+ * @param maxActiveConnections gates.maxActiveConnections (0: 90% of max_connections)
+ * @param maxLockWaits gates.maxLockWaits
  */
 public record WorkerPlan(
     String migration,
@@ -20,6 +22,8 @@ public record WorkerPlan(
     long targetBatchMillis,
     long pauseBetweenBatchesMillis,
     long maxReplicationLagMillis,
+    int maxActiveConnections,
+    int maxLockWaits,
     int verifyChunkSize) {
 
   private static final ObjectMapper JSON =

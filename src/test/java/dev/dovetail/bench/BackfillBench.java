@@ -265,6 +265,8 @@ final class BackfillBench {
             Durations.parse(settings.getTargetBatchDuration()).toMillis(),
             Durations.parse(settings.getPauseBetweenBatches()).toMillis(),
             Durations.parse(new MigrationGates().getMaxReplicationLag()).toMillis(),
+            new MigrationGates().getMaxActiveConnections(),
+            new MigrationGates().getMaxLockWaits(),
             10_000);
     int code =
         WorkerMain.run(
