@@ -5,9 +5,12 @@ import dev.dovetail.api.v1alpha1.CutoverSync;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.cutover.CutoverPlan.Action;
+import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
 import dev.dovetail.postgres.cutover.CutoverProblem;
+import dev.dovetail.postgres.cutover.ForeignKeyState;
 import dev.dovetail.postgres.cutover.QualifiedTable;
 import dev.dovetail.postgres.cutover.WriteSwitch;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -15,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,12 +33,14 @@ final class CutoverActor {
   private final DovetailConfig config;
   private final FlagPublisher flag;
   private final VerificationReport report;
+  private final EventRecorder events;
 
   CutoverActor(KubernetesClient client, DovetailConfig config, FlagPublisher flag) {
     this.client = client;
     this.config = config;
     this.flag = flag;
     this.report = new VerificationReport(client);
+    this.events = new EventRecorder(client);
   }
 
   /**
@@ -64,10 +70,22 @@ final class CutoverActor {
             if (logical) {
               db.ensurePublication(tables);
             }
+            reportForeignKeysNotMoved(cutover, db.foreignKeys(tables));
           }
           case START_COPY ->
               create(CutoverJobs.copy(cutover, seen.tables(), seen.copyHash(), config));
-          case SUBSCRIBE -> db.ensureSubscription();
+          case SUBSCRIBE -> {
+            // Before the subscription: a failure here repeats on the next pass, after it would not.
+            var added = db.addForeignKeys(tables);
+            if (!added.isEmpty()) {
+              events.normal(
+                  cutover,
+                  Reasons.FOREIGN_KEYS_ADDED,
+                  "added NOT VALID on the target, checked for its own writes from now on: "
+                      + describe(added));
+            }
+            db.ensureSubscription();
+          }
           case RETRY_COMPARE -> client.resource(job(cutover, seen.compareJob().name())).delete();
           case START_COMPARE ->
               create(
@@ -77,6 +95,15 @@ final class CutoverActor {
                       CutoverJobs.compareHash(seen.copyHash(), seen.nextRound()),
                       config));
           case PUBLISH_FLAG -> flag.publish(cutover, plan.reads(), writes);
+          case VALIDATE_FOREIGN_KEYS -> {
+            var validated = db.validateForeignKeys(tables);
+            if (!validated.isEmpty()) {
+              events.normal(
+                  cutover,
+                  Reasons.FOREIGN_KEYS_VALIDATED,
+                  "validated on the target before it takes writes: " + describe(validated));
+            }
+          }
           case SWITCH_WRITES -> {
             switched =
                 new WriteSwitch(db, tables)
@@ -107,6 +134,22 @@ final class CutoverActor {
           cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), e.getMessage());
       return new Outcome(null, e.getMessage(), switched, writes);
     }
+  }
+
+  /** A key to a table outside the move cannot hold on the target: say so, once per setup. */
+  private void reportForeignKeysNotMoved(DualWriteCutover cutover, List<ForeignKeyState> keys) {
+    var notMoved = keys.stream().filter(k -> k.state() == ForeignKeyState.State.NotMoved).toList();
+    if (!notMoved.isEmpty()) {
+      events.warning(
+          cutover,
+          Reasons.FOREIGN_KEYS_NOT_MOVED,
+          "not created on the target, they reference tables outside the move: "
+              + describe(notMoved));
+    }
+  }
+
+  private static String describe(List<ForeignKeyState> keys) {
+    return keys.stream().map(ForeignKeyState::describe).collect(Collectors.joining(", "));
   }
 
   private void create(Job job) {

@@ -2,6 +2,7 @@ package dev.dovetail.cutover;
 
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.migration.JobView;
+import dev.dovetail.postgres.cutover.ForeignKeyState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param publishedReads the read percent the flag carries (0 before it is published)
  * @param publishedWrites the write target the flag carries
  * @param reportConfigMap the ConfigMap listing every differing key of the latest round
+ * @param foreignKeys the source's foreign keys of the moved tables, as they stand on the target
  */
 public record CutoverObservation(
     List<String> problems,
@@ -40,7 +42,8 @@ public record CutoverObservation(
     int publishedReads,
     WriteTarget publishedWrites,
     String reportConfigMap,
-    Instant now) {
+    Instant now,
+    List<ForeignKeyState> foreignKeys) {
 
   /** Copy progress as the target's bookkeeping has it. */
   public record CopyView(long rangesDone, long rangesTotal, long rowsCopied) {
@@ -74,6 +77,7 @@ public record CutoverObservation(
         reads,
         writes,
         null,
-        now);
+        now,
+        List.of());
   }
 }

@@ -92,7 +92,8 @@ final class CutoverObserver {
           reads,
           writes,
           VerificationReport.name(cutover),
-          now);
+          now,
+          db.foreignKeys(tables.stream().map(QualifiedTable::parse).toList()));
     } catch (SQLException e) {
       return CutoverObservation.unreachable(
           "reading the source and target failed: " + e.getMessage(), reads, writes, now);

@@ -56,6 +56,11 @@ public record CutoverPlan(
     RETRY_COMPARE,
     START_COMPARE,
     PUBLISH_FLAG,
+    /**
+     * Before writes move to the target: add any missing foreign key NOT VALID and validate them
+     * all, so the target enforces them for every row before it takes writes.
+     */
+    VALIDATE_FOREIGN_KEYS,
     SWITCH_WRITES,
     /** spec.phase Complete: drop what the operator created in both databases. */
     CLEANUP

@@ -226,6 +226,10 @@ public final class CutoverPlanner {
     if (switchTo != null) {
       actions.add(Action.SWITCH_WRITES);
     }
+    if (switchTo == WriteTarget.Target) {
+      // Outside the write pause: validating scans the referencing tables but blocks no writer.
+      actions.add(Action.VALIDATE_FOREIGN_KEYS);
+    }
     if (reads != seen.publishedReads() || prev.getFlagConfigMap() == null) {
       actions.add(Action.PUBLISH_FLAG);
     }

@@ -1,6 +1,7 @@
 package dev.dovetail.cutover;
 
 import dev.dovetail.api.v1alpha1.CutoverCopyStatus;
+import dev.dovetail.api.v1alpha1.CutoverForeignKeyStatus;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverStatus;
 import dev.dovetail.api.v1alpha1.Reasons;
@@ -39,6 +40,18 @@ final class CutoverRecorder {
               copy.rangesTotal(),
               copy.rowsCopied(),
               finished));
+    }
+    if (seen.problems().isEmpty() && seen.unreachable() == null) {
+      b.foreignKeys(
+          seen.foreignKeys().stream()
+              .map(
+                  k ->
+                      new CutoverForeignKeyStatus(
+                          k.name(),
+                          k.table().toString(),
+                          k.references().toString(),
+                          k.state().name()))
+              .toList());
     }
     if (seen.lag() != null) {
       b.lag(seen.lag(), seen.lagMeasuredAt());

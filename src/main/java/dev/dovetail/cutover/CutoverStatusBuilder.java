@@ -2,6 +2,7 @@ package dev.dovetail.cutover;
 
 import dev.dovetail.api.v1alpha1.ConditionTypes;
 import dev.dovetail.api.v1alpha1.CutoverCopyStatus;
+import dev.dovetail.api.v1alpha1.CutoverForeignKeyStatus;
 import dev.dovetail.api.v1alpha1.CutoverVerificationStatus;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverStatus;
@@ -46,6 +47,7 @@ public final class CutoverStatusBuilder {
     status.setLagMeasuredAt(this.previous.getLagMeasuredAt());
     status.setCopy(this.previous.getCopy());
     status.setVerification(this.previous.getVerification());
+    status.setForeignKeys(this.previous.getForeignKeys());
     status.setLastWritePause(this.previous.getLastWritePause());
     status.setFlagConfigMap(this.previous.getFlagConfigMap());
     // Gate conditions carry over until re-measured (e.g. a failed pass keeps the last reading),
@@ -106,6 +108,12 @@ public final class CutoverStatusBuilder {
             v.sampleKeys().stream().limit(10).toList(),
             reportConfigMap,
             v.finishedAt() == null ? null : stamp(v.finishedAt())));
+    return this;
+  }
+
+  /** The foreign keys as observed this pass; none listed when the moved tables have none. */
+  public CutoverStatusBuilder foreignKeys(List<CutoverForeignKeyStatus> keys) {
+    status.setForeignKeys(keys == null || keys.isEmpty() ? null : List.copyOf(keys));
     return this;
   }
 

@@ -47,7 +47,8 @@ class CutoverPlannerTest {
         reads,
         WriteTarget.Source,
         "c-verification",
-        NOW);
+        NOW,
+        List.of());
   }
 
   static CutoverObservation copying(JobView copy, boolean subscribed) {
@@ -67,7 +68,8 @@ class CutoverPlannerTest {
         0,
         WriteTarget.Source,
         "c-verification",
-        NOW);
+        NOW,
+        List.of());
   }
 
   static Optional<VerificationView> round(long differing, Instant finished) {
@@ -262,12 +264,21 @@ class CutoverPlannerTest {
     spec.setWriteTarget(WriteTarget.Target);
     var at50 = plan(spec, published(50, 10, NOW), replicating(50, round(0, NOW), null));
     assertTrue(!at50.actions().contains(Action.SWITCH_WRITES));
+    assertTrue(
+        !at50.actions().contains(Action.VALIDATE_FOREIGN_KEYS), "no validation before the switch");
     var at100 =
         plan(
             spec,
             published(100, 50, NOW.minus(Duration.ofHours(1))),
             replicating(100, round(0, NOW), null));
     assertTrue(at100.actions().contains(Action.SWITCH_WRITES));
+    assertTrue(
+        at100.actions().contains(Action.VALIDATE_FOREIGN_KEYS),
+        "the target's foreign keys are validated before it takes writes");
+    assertTrue(
+        new java.util.ArrayList<>(at100.actions()).indexOf(Action.VALIDATE_FOREIGN_KEYS)
+            < new java.util.ArrayList<>(at100.actions()).indexOf(Action.SWITCH_WRITES),
+        "validation runs before the switch: " + at100.actions());
     assertEquals(WriteTarget.Target, at100.switchTo());
     assertEquals(CutoverPlanner.PHASE_WRITES_ON_TARGET, at100.phase());
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.ConditionTypes;
+import dev.dovetail.api.v1alpha1.CutoverForeignKeyStatus;
 import dev.dovetail.api.v1alpha1.CutoverPhase;
 import dev.dovetail.api.v1alpha1.DatabaseRef;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
@@ -85,6 +86,10 @@ class DualWriteCutoverIT {
   @Test
   void copyVerifyReadCutoverWriteSwitchAndComplete() throws Exception {
     AccountsTable.create(source, "accounts", ROWS);
+    // Parent and child: the workload inserts accounts (children) of owners 1..100.
+    source.execute(
+        "ALTER TABLE accounts ADD CONSTRAINT accounts_owner_fk FOREIGN KEY (owner_id)"
+            + " REFERENCES owners");
     List<String> failures = new ArrayList<>();
     try (TableWorkload app = AccountsTable.oldApp(source, "accounts", ROWS).start()) {
       create(cutover(0));
@@ -101,6 +106,12 @@ class DualWriteCutoverIT {
       assertTrue(ready.getStatus().getCopy().rowsCopied() >= ROWS, "copy status counts rows");
       assertTrue(ready.getStatus().getReplicationLag() != null, "lag is measured");
       assertEquals(0L, ready.getStatus().getVerification().differing());
+      assertEquals(
+          List.of(
+              new CutoverForeignKeyStatus(
+                  "accounts_owner_fk", "public.accounts", "public.owners", "NotValid")),
+          ready.getStatus().getForeignKeys(),
+          "added NOT VALID once the copy was done");
       app.stop();
       failures.addAll(app.failures());
     }
@@ -190,6 +201,32 @@ class DualWriteCutoverIT {
     StatusFixtures.record("dualwritecutover-writes-on-target", switched);
     assertEquals("Target", flag().getData().get(FlagDefinition.WRITE_TARGET_KEY));
     assertTrue(switched.getStatus().getLastWritePause() != null, "the pause is reported");
+    assertEquals(
+        "Validated",
+        await(
+                c ->
+                    c.getStatus().getForeignKeys() != null
+                        && "Validated".equals(c.getStatus().getForeignKeys().get(0).state()))
+            .getStatus()
+            .getForeignKeys()
+            .get(0)
+            .state());
+    assertEquals(
+        1L,
+        target.queryLong(
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'accounts_owner_fk'"
+                + " AND convalidated AND confrelid = 'public.owners'::regclass"),
+        "the target enforces the key before it takes writes");
+    var orphan =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class,
+            () ->
+                target.execute(
+                    "INSERT INTO accounts (owner_id, code, legacy) VALUES (100000, 'orphan', 'x')"));
+    assertTrue(orphan.getMessage().contains("accounts_owner_fk"), orphan.getMessage());
+    assertTrue(
+        events().stream().anyMatch(e -> Reasons.FOREIGN_KEYS_VALIDATED.equals(e.getReason())),
+        "an Event names the validated keys");
     target.execute(
         "INSERT INTO accounts (owner_id, code, legacy) VALUES (1, 'written-on-target', 'x')");
     awaitRow(source, "SELECT count(*) FROM accounts WHERE code = 'written-on-target'");
@@ -215,6 +252,11 @@ class DualWriteCutoverIT {
     assertEquals(0L, source.queryLong("SELECT count(*) FROM pg_publication"));
     assertTrue(target.queryLong("SELECT count(*) FROM accounts") > ROWS);
     assertTrue(flag() != null, "the flag outlives the cutover");
+    assertEquals(
+        1L,
+        target.queryLong(
+            "SELECT count(*) FROM pg_constraint WHERE conname = 'accounts_owner_fk' AND convalidated"),
+        "cleanup keeps the user's foreign key");
 
     harness.client().resources(DualWriteCutover.class).inNamespace(NS).withName(NAME).delete();
     StatusAssertions.awaitGone(harness.client(), DualWriteCutover.class, NS, NAME, TIMEOUT);

@@ -48,6 +48,10 @@ public class DualWriteCutoverStatus {
   @JsonPropertyDescription("The latest verification round.")
   private CutoverVerificationStatus verification;
 
+  @JsonPropertyDescription(
+      "The source's foreign keys of the moved tables and where each stands on the target.")
+  private List<CutoverForeignKeyStatus> foreignKeys;
+
   @JsonPropertyDescription("How long writes were paused by the last write switch, e.g. 850ms.")
   private String lastWritePause;
 
@@ -145,6 +149,14 @@ public class DualWriteCutoverStatus {
     this.verification = verification;
   }
 
+  public List<CutoverForeignKeyStatus> getForeignKeys() {
+    return foreignKeys;
+  }
+
+  public void setForeignKeys(List<CutoverForeignKeyStatus> foreignKeys) {
+    this.foreignKeys = foreignKeys;
+  }
+
   public String getLastWritePause() {
     return lastWritePause;
   }
@@ -185,6 +197,7 @@ public class DualWriteCutoverStatus {
         && Objects.equals(slotLagBytes, s.slotLagBytes)
         && Objects.equals(copy, s.copy)
         && Objects.equals(verification, s.verification)
+        && Objects.equals(foreignKeys, s.foreignKeys)
         && Objects.equals(lastWritePause, s.lastWritePause)
         && Objects.equals(flagConfigMap, s.flagConfigMap)
         && Objects.equals(conditions, s.conditions);

@@ -130,6 +130,15 @@ public final class Reasons {
   /** The write switch ran: the message says which side takes writes and the pause it took. */
   public static final String WRITES_SWITCHED = "WritesSwitched";
 
+  /** The source's foreign keys among the moved tables were added NOT VALID on the target. */
+  public static final String FOREIGN_KEYS_ADDED = "ForeignKeysAdded";
+
+  /** The target's foreign keys were validated before it took writes. */
+  public static final String FOREIGN_KEYS_VALIDATED = "ForeignKeysValidated";
+
+  /** Foreign keys that reference tables outside the move: not created on the target. */
+  public static final String FOREIGN_KEYS_NOT_MOVED = "ForeignKeysNotMoved";
+
   /** The write switch passed gates.maxWritePause and was undone; the old side takes writes. */
   public static final String WRITE_SWITCH_ABORTED = "WriteSwitchAborted";
 

@@ -107,6 +107,37 @@ public final class CutoverDatabase implements AutoCloseable {
     return new SchemaReport(toCreate.stream().map(TableShape::table).toList(), existing);
   }
 
+  /**
+   * Where each foreign key of the moved tables on the source stands on the target (pending, NOT
+   * VALID, validated, or not created because it references a table outside the move).
+   */
+  public List<ForeignKeyState> foreignKeys(List<QualifiedTable> tables) throws SQLException {
+    return ForeignKeys.states(source, target, tables);
+  }
+
+  /**
+   * Adds on the target, NOT VALID, each source foreign key among the moved tables that it lacks;
+   * called once the copy is done. Replication's apply does not check them (it runs as
+   * session_replication_role = replica), every other write on the target does.
+   *
+   * @return the keys added now
+   */
+  public List<ForeignKeyState> addForeignKeys(List<QualifiedTable> tables) throws SQLException {
+    return ForeignKeys.addMissing(source, target, tables);
+  }
+
+  /**
+   * Adds what is missing, then validates every foreign key the source holds validated: the target
+   * enforces them for every row before it takes writes. Fails naming a key that rows break.
+   *
+   * @return the keys validated now
+   */
+  public List<ForeignKeyState> validateForeignKeys(List<QualifiedTable> tables)
+      throws SQLException {
+    ForeignKeys.addMissing(source, target, tables);
+    return ForeignKeys.validate(source, target, tables);
+  }
+
   /** The dovetail schema's tables: copy ranges and verification rounds, the heartbeat. */
   public void ensureBookkeeping() throws SQLException {
     Transactions.inOne(source, Bookkeeping.SOURCE);
@@ -194,7 +225,7 @@ public final class CutoverDatabase implements AutoCloseable {
 
   /**
    * Drops what this cutover created in both directions: subscriptions, slots, publications, its
-   * heartbeat row and bookkeeping rows. Never a user table or a user row.
+   * heartbeat row and bookkeeping rows. Never a user table, row or foreign key.
    */
   public void cleanup() throws SQLException {
     Replication.dropSubscription(target, names.subscription());
