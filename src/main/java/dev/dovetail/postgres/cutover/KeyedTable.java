@@ -284,8 +284,17 @@ final class KeyedTable {
     return "ROW(" + columns.stream().map(Sql::ident).collect(Collectors.joining(", ")) + ")::text";
   }
 
+  /**
+   * The key as text, each column under an alias: a bare output column named like the key column
+   * would capture ORDER BY "id" (PostgreSQL matches ORDER BY names against the output list first),
+   * sorting by the text and defeating the primary-key index.
+   */
   private String keyText() {
-    return key.stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "));
+    var parts = new ArrayList<String>();
+    for (int i = 0; i < key.size(); i++) {
+      parts.add(Sql.ident(key.get(i).name()) + "::text AS dovetail_key_" + i);
+    }
+    return String.join(", ", parts);
   }
 
   private String keyOrder() {
