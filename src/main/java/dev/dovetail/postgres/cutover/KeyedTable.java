@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * The SQL of comparing one table on two servers by its primary key: chunk bounds (keyset, read on
- * the source), a digest of a key range computed inside each database, per-row hashes of a range or
- * of given keys, a row of the source as JSON and its insertion on the target.
+ * the source), a digest of a key range computed inside each database (count and hash sum), per-row
+ * md5s of a range or of given keys, a row of the source as JSON and its insertion on the target.
  *
  * <p>Rows are compared as the text of {@code ROW(columns)} with the columns named explicitly, so
  * column order on either server does not matter; the compare session fixes every setting that
@@ -47,7 +47,7 @@ final class KeyedTable {
     }
   }
 
-  record Digest(long rows, String md5) {}
+  record Digest(long rows, String hashSum) {}
 
   private final QualifiedTable table;
   private final List<KeyColumn> key;
@@ -140,14 +140,20 @@ final class KeyedTable {
     }
   }
 
-  /** Count and md5 of the rows in (lower, upper], in key order, computed in the database. */
+  /**
+   * Count and sum of 64-bit hashes of the rows in (lower, upper], computed in the database. The sum
+   * needs no sort and hashes the row text once (an ordered md5 of md5s cost 2.5 times a plain read
+   * of the rows); it only decides which chunks are narrowed to rows, where rows are compared by
+   * md5, so a chunk that differs only by a 2^-64 coincidence is the whole cost of its speed. Both
+   * sides must hash alike: PostgreSQL's hash functions are the ones hash partitioning relies on
+   * staying stable across versions; a big-endian server hashes differently, which makes every chunk
+   * differ and every row be compared by md5 — slower, never wrong.
+   */
   Digest digest(Connection c, RowKey lower, RowKey upper) throws SQLException {
     String sql =
-        "SELECT count(*), coalesce(md5(string_agg(md5("
+        "SELECT count(*), coalesce(sum(hashtextextended("
             + rowText()
-            + "), '' ORDER BY "
-            + keyOrder()
-            + ")), '') FROM "
+            + ", 0)), 0)::text FROM "
             + table.sql()
             + " WHERE "
             + range(lower, upper);

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 
 /**
@@ -105,8 +109,16 @@ public final class TableCompare {
       long round = VerificationRounds.start(target, names.key());
       suspects = 0;
       var tally = new Tally();
-      for (KeyedTable table : keyed) {
-        new Walk(source, target, table, tally).run();
+      // The target's digest of a chunk is computed while the source computes its own: the two
+      // servers work at once, and each connection is still used by one thread at a time.
+      ExecutorService targetSide =
+          Executors.newSingleThreadExecutor(r -> daemon(r, "compare-target"));
+      try {
+        for (KeyedTable table : keyed) {
+          new Walk(source, target, targetSide, table, tally).run();
+        }
+      } finally {
+        targetSide.shutdownNow();
       }
       String readLsn = tally.readLsn != null ? tally.readLsn : AppliedPosition.now(source);
       VerificationRounds.finish(
@@ -124,6 +136,12 @@ public final class TableCompare {
     }
   }
 
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
   private static final class Tally {
     long chunks;
     long rowsCompared;
@@ -136,15 +154,22 @@ public final class TableCompare {
   private final class Walk {
     private final Connection source;
     private final Connection target;
+    private final ExecutorService targetSide;
     private final KeyedTable table;
     private final Tally tally;
     private long rechecked;
     private long repaired;
     private long differing;
 
-    Walk(Connection source, Connection target, KeyedTable table, Tally tally) {
+    Walk(
+        Connection source,
+        Connection target,
+        ExecutorService targetSide,
+        KeyedTable table,
+        Tally tally) {
       this.source = source;
       this.target = target;
+      this.targetSide = targetSide;
       this.table = table;
       this.tally = tally;
     }
@@ -158,8 +183,12 @@ public final class TableCompare {
       do {
         upper = table.nextBound(source, lower, options.chunkSize());
         chunks++;
+        RowKey from = lower;
+        RowKey to = upper;
+        Future<KeyedTable.Digest> targetDigest =
+            targetSide.submit(() -> table.digest(target, from, to));
         KeyedTable.Digest onSource = table.digest(source, lower, upper);
-        KeyedTable.Digest onTarget = table.digest(target, lower, upper);
+        KeyedTable.Digest onTarget = await(targetDigest);
         rows += onSource.rows();
         if (!onSource.equals(onTarget)) {
           pending.addAll(differingRows(lower, upper));
@@ -177,6 +206,20 @@ public final class TableCompare {
           "%s: %d rows in %d chunk(s), %d suspect row(s), %d missing row(s) repaired,"
               + " %d differing",
           table.table(), rows, chunks, rechecked, repaired, differing);
+    }
+
+    private KeyedTable.Digest await(Future<KeyedTable.Digest> digest) throws SQLException {
+      try {
+        return digest.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while the target computed its digest", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SQLException sql) {
+          throw sql;
+        }
+        throw new SQLException("the target's digest failed", e.getCause());
+      }
     }
 
     private Set<RowKey> differingRows(RowKey lower, RowKey upper) throws SQLException {
