@@ -13,9 +13,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
@@ -82,24 +84,36 @@ public final class TableCopy {
       AtomicLong rows = new AtomicLong();
       AtomicLong kept = new AtomicLong();
       AtomicLong copied = new AtomicLong();
-      ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+      // Each worker keeps one pair of connections for all its ranges: the source side stays in one
+      // transaction at the exported snapshot, the target commits range by range. A connection pair
+      // per range cost more than copying its 10,000 rows.
+      var queue = new ConcurrentLinkedQueue<CopyRange>(ranges);
+      var stop = new AtomicBoolean();
+      int workers = Math.max(1, Math.min(parallelism, ranges.size()));
+      ExecutorService pool = Executors.newFixedThreadPool(workers);
       try {
         var futures = new ArrayList<Future<?>>();
-        for (CopyRange range : ranges) {
+        for (int w = 0; w < workers; w++) {
           futures.add(
               pool.submit(
                   () -> {
                     try (Connection src = snapshotConnection(snapshot);
                         Connection dst = target.connect(APP)) {
-                      if (range.done() && range.sameOnBothSides(src, dst)) {
-                        kept.incrementAndGet();
-                      } else {
-                        long n = range.copy(src, dst);
-                        rows.addAndGet(n);
-                        copied.incrementAndGet();
-                        listener.copied(range.table(), range.number(), n);
+                      CopyRange range;
+                      while (!stop.get() && (range = queue.poll()) != null) {
+                        if (range.done() && range.sameOnBothSides(src, dst)) {
+                          kept.incrementAndGet();
+                        } else {
+                          long n = range.copy(src, dst);
+                          rows.addAndGet(n);
+                          copied.incrementAndGet();
+                          listener.copied(range.table(), range.number(), n);
+                        }
                       }
                       src.commit();
+                    } catch (Exception e) {
+                      stop.set(true); // the other workers finish the range they are on, no more
+                      throw e;
                     }
                     return null;
                   }));
