@@ -4,8 +4,10 @@ import dev.dovetail.api.v1alpha1.BackfillStatus;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.kube.TransitionEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Set;
 
 /** The DatabaseMigration's Events: one per transition, Warnings for the reasons listed here. */
@@ -28,9 +30,11 @@ final class MigrationEvents {
           Reasons.EXPAND_TIMED_OUT);
 
   private final TransitionEvents events;
+  private final EventRecorder recorder;
 
   MigrationEvents(KubernetesClient client) {
     this.events = new TransitionEvents(client, WARNINGS);
+    this.recorder = new EventRecorder(client);
   }
 
   void onTransition(DatabaseMigration m, DatabaseMigrationStatus next) {
@@ -42,6 +46,23 @@ final class MigrationEvents {
         next.getPhase(),
         next.getConditions());
     backfillQuarter(m, previous == null ? null : previous.getBackfill(), next);
+    longTransactions(m, previous, next);
+  }
+
+  /** A Warning Event for each long transaction the pre-check reports for the first time. */
+  private void longTransactions(
+      DatabaseMigration m, DatabaseMigrationStatus previous, DatabaseMigrationStatus next) {
+    var before = previous == null ? List.<String>of() : previous.getLongTransactions();
+    for (String t : next.getLongTransactions()) {
+      if (!before.contains(t)) {
+        recorder.warning(
+            m,
+            Reasons.LONG_RUNNING_TRANSACTION,
+            "transaction open longer than spec.gates.longTransactionWarning holds a lock on a"
+                + " table this migration changes (DDL waits out lock_timeout while it lasts): "
+                + t);
+      }
+    }
   }
 
   /** A Normal Event each time the backfill passes 25, 50 and 75 percent of the table. */

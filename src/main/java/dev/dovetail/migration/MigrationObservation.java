@@ -1,6 +1,7 @@
 package dev.dovetail.migration;
 
 import dev.dovetail.postgres.BackfillProgress;
+import dev.dovetail.postgres.Blocker;
 import dev.dovetail.postgres.LagReading;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.VerificationRecord;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param cleanupAfter spec.cleanupAfter: how long a contract that hid the old side stays undoable
  * @param claims who holds the tables the desired operations touch (same-table serialisation)
  * @param deadline spec.timeout of the expand, when it started, and whether it already passed
+ * @param longTransactions transactions older than gates.longTransactionWarning holding a lock on a
+ *     table that DDL still has to change (the pre-check report; it blocks nothing)
  */
 public record MigrationObservation(
     Instant now,
@@ -44,7 +47,8 @@ public record MigrationObservation(
     List<VerificationRecord> verification,
     Duration cleanupAfter,
     TableClaims claims,
-    ExpandDeadline deadline) {
+    ExpandDeadline deadline,
+    List<Blocker> longTransactions) {
 
   /**
    * spec.timeout: the expand started when the migration first claimed its tables.
@@ -59,6 +63,48 @@ public record MigrationObservation(
     public boolean passed(Instant now) {
       return !timeout.isZero() && startedAt != null && !now.isBefore(startedAt.plus(timeout));
     }
+  }
+
+  /** Without long transactions to report. */
+  public MigrationObservation(
+      Instant now,
+      String unreachable,
+      List<String> problems,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded,
+      Map<String, Optional<SchemaChange>> rollbackable,
+      LagReading lag,
+      Duration maxLag,
+      Duration minExpandDuration,
+      boolean bookkeepingInstalled,
+      boolean pausedInDatabase,
+      JobView backfillJob,
+      JobView verifyJob,
+      List<BackfillProgress> progress,
+      List<VerificationRecord> verification,
+      Duration cleanupAfter,
+      TableClaims claims,
+      ExpandDeadline deadline) {
+    this(
+        now,
+        unreachable,
+        problems,
+        desired,
+        recorded,
+        rollbackable,
+        lag,
+        maxLag,
+        minExpandDuration,
+        bookkeepingInstalled,
+        pausedInDatabase,
+        backfillJob,
+        verifyJob,
+        progress,
+        verification,
+        cleanupAfter,
+        claims,
+        deadline,
+        List.of());
   }
 
   /** Without table claims (a database where no other migration holds the tables). */
@@ -120,7 +166,8 @@ public record MigrationObservation(
         List.of(),
         Duration.ZERO,
         TableClaims.NONE,
-        ExpandDeadline.NONE);
+        ExpandDeadline.NONE,
+        List.of());
   }
 
   String state(String operationId) {

@@ -8,8 +8,10 @@ import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.kube.Conditions;
 import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.MigrationObservation.ExpandDeadline;
+import dev.dovetail.postgres.Blocker;
 import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.LongTransactions;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.ReplicationLag;
@@ -128,7 +130,42 @@ final class MigrationObserver {
         verification,
         Durations.parse(spec.getCleanupAfter()),
         claims(connection, key, desired),
-        deadline);
+        deadline,
+        longTransactions(spec, connection, desired, recorded));
+  }
+
+  /**
+   * The pre-check report before DDL: only while some operation still has forward DDL to run on its
+   * table (not yet expanded, or about to contract), and not under Abandon (rollback is never held).
+   */
+  private static List<Blocker> longTransactions(
+      DatabaseMigrationSpec spec,
+      Connection c,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded)
+      throws SQLException {
+    Duration threshold = Durations.parse(spec.getGates().getLongTransactionWarning());
+    if (threshold.isZero() || isAbandon(spec)) {
+      return List.of();
+    }
+    boolean contract = spec.getPhase() == dev.dovetail.api.v1alpha1.MigrationPhase.Contract;
+    List<String> tables =
+        desired.stream()
+            .filter(d -> d.change() != null && d.change().lockedTable() != null)
+            .filter(d -> ddlAhead(recorded.get(d.id()), contract))
+            .map(d -> d.change().lockedTable())
+            .distinct()
+            .toList();
+    return LongTransactions.holdingLocksOn(c, tables, threshold);
+  }
+
+  private static boolean ddlAhead(OperationRecord r, boolean contract) {
+    String state = r == null ? null : r.state();
+    if (state == null || OperationStates.EXPANDING.equals(state)) {
+      return true;
+    }
+    return contract
+        && (OperationStates.VALIDATED.equals(state) || OperationStates.CONTRACTING.equals(state));
   }
 
   /**

@@ -47,7 +47,7 @@ final class MigrationStatusBuilder {
     status.setPhase(step.phase());
 
     var desired = new ArrayList<Condition>();
-    Summary s = summarize(step);
+    Summary s = withLongTransactions(summarize(step), o);
     desired.add(Conditions.of(ConditionTypes.READY, s.ready, s.readyReason, s.message, generation));
     desired.add(
         Conditions.of(
@@ -85,7 +85,33 @@ final class MigrationStatusBuilder {
             .max(java.util.Comparator.naturalOrder())
             .map(Object::toString)
             .orElse(previous.getContractedAt()));
+    status.setLongTransactions(
+        new ArrayList<>(o.longTransactions().stream().map(b -> b.describe()).toList()));
     return status;
+  }
+
+  /**
+   * The long-transaction pre-check is a report, not a gate: whatever the step says stays, and the
+   * transactions are added to its message with their age.
+   */
+  private static Summary withLongTransactions(Summary s, MigrationObservation o) {
+    if (o.longTransactions().isEmpty()) {
+      return s;
+    }
+    return new Summary(
+        s.ready,
+        s.readyReason,
+        s.progressing,
+        s.progressReason,
+        s.message + "; " + longTransactionsMessage(o));
+  }
+
+  static String longTransactionsMessage(MigrationObservation o) {
+    return o.longTransactions().size()
+        + " long-running transaction(s) hold locks on the tables to change (reported, not"
+        + " blocking): "
+        + String.join(
+            "; ", o.longTransactions().stream().map(b -> b.describeAge(o.now())).toList());
   }
 
   private record Summary(

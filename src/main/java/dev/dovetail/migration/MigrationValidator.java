@@ -48,6 +48,8 @@ public final class MigrationValidator {
     duration(spec.getGates().getMaxReplicationLag(), "spec.gates.maxReplicationLag", problems);
     duration(spec.getGates().getMinExpandDuration(), "spec.gates.minExpandDuration", problems);
     duration(
+        spec.getGates().getLongTransactionWarning(), "spec.gates.longTransactionWarning", problems);
+    duration(
         spec.getBackfill().getTargetBatchDuration(), "spec.backfill.targetBatchDuration", problems);
     duration(
         spec.getBackfill().getPauseBetweenBatches(), "spec.backfill.pauseBetweenBatches", problems);

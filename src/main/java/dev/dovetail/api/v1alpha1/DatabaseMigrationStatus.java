@@ -45,6 +45,13 @@ public class DatabaseMigrationStatus {
   @JsonPropertyDescription("When contract finished (RFC 3339).")
   private String contractedAt;
 
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyDescription(
+      "Pre-check report before DDL: transactions open longer than gates.longTransactionWarning that"
+          + " hold a lock on a table an operation touches (pid, state, transaction start,"
+          + " application, first 60 characters of the query). Reported, not blocking.")
+  private List<String> longTransactions = new ArrayList<>();
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -125,6 +132,14 @@ public class DatabaseMigrationStatus {
     this.contractedAt = contractedAt;
   }
 
+  public List<String> getLongTransactions() {
+    return longTransactions;
+  }
+
+  public void setLongTransactions(List<String> longTransactions) {
+    this.longTransactions = longTransactions == null ? new ArrayList<>() : longTransactions;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DatabaseMigrationStatus s
@@ -137,7 +152,8 @@ public class DatabaseMigrationStatus {
         && Objects.equals(backfill, s.backfill)
         && Objects.equals(verification, s.verification)
         && Objects.equals(expandedAt, s.expandedAt)
-        && Objects.equals(contractedAt, s.contractedAt);
+        && Objects.equals(contractedAt, s.contractedAt)
+        && Objects.equals(longTransactions, s.longTransactions);
   }
 
   @Override

@@ -23,6 +23,19 @@ public class MigrationGates {
   private String minExpandDuration = "0s";
 
   /**
+   * 5 minutes: far longer than any healthy OLTP transaction, so the report is never noise, yet
+   * short enough to catch the forgotten {@code psql} session or stuck batch job before it makes
+   * every DDL attempt wait out its lock_timeout. The report does not block anything.
+   */
+  @Default("5m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "Before DDL, transactions open longer than this that hold a lock on a table an operation"
+          + " touches are reported (status.longTransactions, a Warning Event); they do not block"
+          + " expand. 0s turns the report off. Default 5m.")
+  private String longTransactionWarning = "5m";
+
+  /**
    * 0 (the default) means 90% of the server's {@code max_connections}. The database cannot tell a
    * non-superuser how many cores it has, so no fixed number fits both a small and a large server;
    * {@code max_connections} is the capacity figure the operator of the database chose and any role
@@ -53,6 +66,14 @@ public class MigrationGates {
 
   public void setMaxReplicationLag(String maxReplicationLag) {
     this.maxReplicationLag = maxReplicationLag;
+  }
+
+  public String getLongTransactionWarning() {
+    return longTransactionWarning;
+  }
+
+  public void setLongTransactionWarning(String longTransactionWarning) {
+    this.longTransactionWarning = longTransactionWarning;
   }
 
   public int getMaxActiveConnections() {

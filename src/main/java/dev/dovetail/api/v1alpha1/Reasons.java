@@ -25,6 +25,13 @@ public final class Reasons {
   /** A DDL statement kept timing out on a lock; the message names the blocking backend. */
   public static final String LOCK_TIMEOUT = "LockTimeout";
 
+  /**
+   * Event only (Warning): before DDL, a transaction older than gates.longTransactionWarning holds a
+   * lock on a table an operation touches; the message gives pid, state, age and the start of its
+   * query. It does not block expand (lock_timeout and retries handle blocking).
+   */
+  public static final String LONG_RUNNING_TRANSACTION = "LongRunningTransaction";
+
   /** spec.paused is true. */
   public static final String PAUSED = "Paused";
 
