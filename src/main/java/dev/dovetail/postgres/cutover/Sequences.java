@@ -4,13 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Logical replication does not carry sequences: before the other side takes writes, each sequence
- * owned by a moved table's column (serial or identity) is set there to at least the old side's
- * value, so the new side never hands out a key that is already used.
+ * Logical replication does not carry sequences: before the other side takes writes, each sequence a
+ * moved table's column draws from is set there to at least the old side's value, so the new side
+ * never hands out a key that is already used. A column draws from a sequence it owns (serial,
+ * identity) and from any sequence its DEFAULT calls nextval on, owned or free-standing (one
+ * sequence shared by several tables, created with CREATE SEQUENCE on its own).
  */
 final class Sequences {
   private Sequences() {}
@@ -19,29 +24,40 @@ final class Sequences {
    * @return how many sequences were set
    */
   static int sync(Connection from, Connection to, List<QualifiedTable> tables) throws SQLException {
-    int synced = 0;
+    var synced = new TreeSet<String>();
     for (QualifiedTable table : tables) {
-      // The target's serial sequences are created without OWNED BY: ask both sides.
-      var sequences = new TreeSet<>(owned(from, table));
-      sequences.addAll(owned(to, table));
-      for (String sequence : sequences) {
-        Long last = lastValue(from, sequence);
-        if (last == null) {
-          continue; // never used on the old side: nothing to carry
+      Map<String, List<String>> onTo = byColumn(to, table);
+      for (var column : byColumn(from, table).entrySet()) {
+        // Paired by column: an identity sequence may be named differently on the other side.
+        List<String> targets = onTo.getOrDefault(column.getKey(), List.of());
+        for (String sequence : column.getValue()) {
+          Long last = lastValue(from, sequence);
+          if (last == null) {
+            continue; // never used on the old side: nothing to carry
+          }
+          for (String other : targets.isEmpty() ? List.of(sequence) : targets) {
+            if (set(to, other, last)) {
+              synced.add(other);
+            }
+          }
         }
-        try (PreparedStatement ps =
-            to.prepareStatement(
-                "SELECT setval(?::regclass, greatest(?,"
-                    + " coalesce(pg_sequence_last_value(?::regclass), 0)), true)")) {
-          ps.setString(1, sequence);
-          ps.setLong(2, last);
-          ps.setString(3, sequence);
-          ps.execute();
-        }
-        synced++;
       }
     }
-    return synced;
+    return synced.size();
+  }
+
+  /** Moves the sequence to at least {@code last}, never back; false when it does not exist. */
+  private static boolean set(Connection c, String sequence, long last) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT setval(s, greatest(?, coalesce(pg_sequence_last_value(s), 0)), true)"
+                + " FROM to_regclass(?) s WHERE s IS NOT NULL")) {
+      ps.setLong(1, last);
+      ps.setString(2, sequence);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** Null when the sequence was never used (or does not exist on this side). */
@@ -57,21 +73,39 @@ final class Sequences {
     }
   }
 
-  /** The quoted schema.name of each sequence owned by a column of the table. */
-  private static List<String> owned(Connection c, QualifiedTable table) throws SQLException {
-    var sequences = new java.util.ArrayList<String>();
+  /**
+   * The quoted schema.name of each sequence a column of the table draws from, by column: those
+   * owned by the column (serial, identity) and those its DEFAULT names (pg_attrdef's dependency on
+   * each sequence its nextval(...) calls).
+   */
+  private static Map<String, List<String>> byColumn(Connection c, QualifiedTable table)
+      throws SQLException {
+    var sequences = new LinkedHashMap<String, List<String>>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT format('%I.%I', n.nspname, s.relname) FROM pg_depend d"
+            "SELECT a.attname, format('%I.%I', n.nspname, s.relname)"
+                + " FROM pg_attribute a"
+                + " JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass"
+                + " AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum"
+                + " AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
                 + " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
                 + " JOIN pg_namespace n ON n.oid = s.relnamespace"
-                + " WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
-                + " AND d.refobjid = to_regclass(?) AND d.deptype IN ('a', 'i')"
-                + " ORDER BY 1")) {
+                + " WHERE a.attrelid = to_regclass(?)"
+                + " UNION"
+                + " SELECT a.attname, format('%I.%I', n.nspname, s.relname)"
+                + " FROM pg_attribute a"
+                + " JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+                + " JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+                + " JOIN pg_namespace n ON n.oid = s.relnamespace"
+                + " WHERE a.attrelid = to_regclass(?)"
+                + " ORDER BY 1, 2")) {
       ps.setString(1, table.sql());
+      ps.setString(2, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sequences.add(rs.getString(1));
+          sequences.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
         }
       }
     }

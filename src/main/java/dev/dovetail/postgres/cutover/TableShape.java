@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /**
  * A table's shape read from the catalog: columns (name, type, nullability, default, identity,
  * generation), its constraints (primary key, unique, check) and other indexes, and the sequences
- * its defaults use. Enough to create the same table, empty, on another server.
+ * its defaults use (with the column that owns each, if one of this table's does). Enough to create
+ * the same table, empty, on another server.
  */
 record TableShape(
     QualifiedTable table,
@@ -21,7 +22,15 @@ record TableShape(
     List<String> primaryKey,
     List<Constraint> constraints,
     List<String> indexDefinitions,
-    List<QualifiedTable> ownedSequences) {
+    List<SequenceUse> sequences) {
+
+  /**
+   * A sequence a column default calls nextval on.
+   *
+   * @param ownedBy the column of this table that owns it on the source (serial), or null for a
+   *     free-standing sequence (or one owned elsewhere), which gets no owner on the target either
+   */
+  record SequenceUse(QualifiedTable sequence, String ownedBy) {}
 
   record Column(
       String name,
@@ -78,8 +87,8 @@ record TableShape(
     var sql = new ArrayList<String>();
     sql.add("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(table.schema()));
     // Serial defaults name their sequence, so it is created before the table.
-    for (var seq : ownedSequences) {
-      sql.add("CREATE SEQUENCE IF NOT EXISTS " + seq.sql());
+    for (var seq : sequences) {
+      sql.add("CREATE SEQUENCE IF NOT EXISTS " + seq.sequence().sql());
     }
     sql.add(
         "CREATE TABLE "
@@ -97,6 +106,18 @@ record TableShape(
               + con.definition());
     }
     sql.addAll(indexDefinitions);
+    // As on the source: dropping the column (or table) drops its serial sequence with it.
+    for (var seq : sequences) {
+      if (seq.ownedBy() != null) {
+        sql.add(
+            "ALTER SEQUENCE "
+                + seq.sequence().sql()
+                + " OWNED BY "
+                + table.sql()
+                + "."
+                + Sql.ident(seq.ownedBy()));
+      }
+    }
     return sql;
   }
 
@@ -194,20 +215,32 @@ record TableShape(
     return result;
   }
 
-  /** Sequences named by column defaults (serial columns), not identity sequences. */
-  private static List<QualifiedTable> sequences(Connection c, long oid) throws SQLException {
-    var result = new ArrayList<QualifiedTable>();
+  /**
+   * Sequences named by column defaults (serial columns and free-standing sequences), not identity
+   * sequences, each with the column of this table that owns it, if any.
+   */
+  private static List<SequenceUse> sequences(Connection c, long oid) throws SQLException {
+    var result = new ArrayList<SequenceUse>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT DISTINCT n.nspname, s.relname FROM pg_depend dep"
+            "SELECT DISTINCT n.nspname, s.relname,"
+                + " (SELECT a.attname FROM pg_depend o JOIN pg_attribute a"
+                + " ON a.attrelid = o.refobjid AND a.attnum = o.refobjsubid"
+                + " WHERE o.classid = 'pg_class'::regclass AND o.objid = s.oid"
+                + " AND o.refclassid = 'pg_class'::regclass AND o.refobjid = ?"
+                + " AND o.deptype = 'a')"
+                + " FROM pg_depend dep"
                 + " JOIN pg_attrdef d ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid"
                 + " JOIN pg_class s ON dep.refclassid = 'pg_class'::regclass"
                 + " AND dep.refobjid = s.oid AND s.relkind = 'S'"
                 + " JOIN pg_namespace n ON n.oid = s.relnamespace WHERE d.adrelid = ?")) {
       ps.setLong(1, oid);
+      ps.setLong(2, oid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          result.add(new QualifiedTable(rs.getString(1), rs.getString(2)));
+          result.add(
+              new SequenceUse(
+                  new QualifiedTable(rs.getString(1), rs.getString(2)), rs.getString(3)));
         }
       }
     }
