@@ -4,6 +4,7 @@ import dev.dovetail.postgres.BackfillProgress;
 import dev.dovetail.postgres.Blocker;
 import dev.dovetail.postgres.LagReading;
 import dev.dovetail.postgres.OperationRecord;
+import dev.dovetail.postgres.SpaceEstimate;
 import dev.dovetail.postgres.VerificationRecord;
 import dev.dovetail.postgres.change.DesiredChange;
 import dev.dovetail.postgres.change.SchemaChange;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param deadline spec.timeout of the expand, when it started, and whether it already passed
  * @param longTransactions transactions older than gates.longTransactionWarning holding a lock on a
  *     table that DDL still has to change (the pre-check report; it blocks nothing)
+ * @param spaceNeeded disk the expand of each operation still ahead will write, by operation label
  */
 public record MigrationObservation(
     Instant now,
@@ -48,7 +50,8 @@ public record MigrationObservation(
     Duration cleanupAfter,
     TableClaims claims,
     ExpandDeadline deadline,
-    List<Blocker> longTransactions) {
+    List<Blocker> longTransactions,
+    Map<String, SpaceEstimate> spaceNeeded) {
 
   /**
    * spec.timeout: the expand started when the migration first claimed its tables.
@@ -104,7 +107,8 @@ public record MigrationObservation(
         cleanupAfter,
         claims,
         deadline,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** Without table claims (a database where no other migration holds the tables). */
@@ -167,7 +171,8 @@ public record MigrationObservation(
         Duration.ZERO,
         TableClaims.NONE,
         ExpandDeadline.NONE,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   String state(String operationId) {

@@ -15,6 +15,7 @@ import dev.dovetail.postgres.LongTransactions;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.ReplicationLag;
+import dev.dovetail.postgres.SpaceEstimate;
 import dev.dovetail.postgres.VerificationRecord;
 import dev.dovetail.postgres.change.ChangeResolver;
 import dev.dovetail.postgres.change.DesiredChange;
@@ -131,31 +132,49 @@ final class MigrationObserver {
         Durations.parse(spec.getCleanupAfter()),
         claims(connection, key, desired),
         deadline,
-        longTransactions(spec, connection, desired, recorded));
+        longTransactions(spec, connection, ddlAhead(spec, desired, recorded)),
+        spaceNeeded(connection, ddlAhead(spec, desired, recorded)));
+  }
+
+  /** The disk each operation still to expand will write (estimated; see SpaceEstimate). */
+  private static Map<String, SpaceEstimate> spaceNeeded(Connection c, List<DesiredChange> ahead)
+      throws SQLException {
+    var space = new LinkedHashMap<String, SpaceEstimate>();
+    for (var d : ahead) {
+      var need = d.change().spaceNeed();
+      if (need.isPresent()) {
+        space.put(d.label(), SpaceEstimate.of(c, need.get()));
+      }
+    }
+    return space;
   }
 
   /**
-   * The pre-check report before DDL: only while some operation still has forward DDL to run on its
-   * table (not yet expanded, or about to contract), and not under Abandon (rollback is never held).
+   * The operations the pre-checks look at: those that still have forward DDL to run on their table
+   * (not yet expanded, or about to contract); none under Abandon (rollback is never held).
    */
-  private static List<Blocker> longTransactions(
+  private static List<DesiredChange> ddlAhead(
       DatabaseMigrationSpec spec,
-      Connection c,
       List<DesiredChange> desired,
-      Map<String, OperationRecord> recorded)
-      throws SQLException {
-    Duration threshold = Durations.parse(spec.getGates().getLongTransactionWarning());
-    if (threshold.isZero() || isAbandon(spec)) {
+      Map<String, OperationRecord> recorded) {
+    if (isAbandon(spec)) {
       return List.of();
     }
     boolean contract = spec.getPhase() == dev.dovetail.api.v1alpha1.MigrationPhase.Contract;
-    List<String> tables =
-        desired.stream()
-            .filter(d -> d.change() != null && d.change().lockedTable() != null)
-            .filter(d -> ddlAhead(recorded.get(d.id()), contract))
-            .map(d -> d.change().lockedTable())
-            .distinct()
-            .toList();
+    return desired.stream()
+        .filter(d -> d.change() != null && d.change().lockedTable() != null)
+        .filter(d -> ddlAhead(recorded.get(d.id()), contract))
+        .toList();
+  }
+
+  /** The pre-check report before DDL (it blocks nothing). */
+  private static List<Blocker> longTransactions(
+      DatabaseMigrationSpec spec, Connection c, List<DesiredChange> ahead) throws SQLException {
+    Duration threshold = Durations.parse(spec.getGates().getLongTransactionWarning());
+    if (threshold.isZero()) {
+      return List.of();
+    }
+    List<String> tables = ahead.stream().map(d -> d.change().lockedTable()).distinct().toList();
     return LongTransactions.holdingLocksOn(c, tables, threshold);
   }
 

@@ -87,6 +87,7 @@ final class MigrationStatusBuilder {
             .orElse(previous.getContractedAt()));
     status.setLongTransactions(
         new ArrayList<>(o.longTransactions().stream().map(b -> b.describe()).toList()));
+    status.setSpaceNeeded(spaceNeeded(o, previous));
     return status;
   }
 
@@ -321,6 +322,17 @@ final class MigrationStatusBuilder {
     }
     long percent = Math.min(100, totals[0] * 100 / Math.max(1, totals[1]));
     return "%d%% (%d/%d)".formatted(percent, totals[0], totals[1]);
+  }
+
+  /** Estimated while expand is ahead; afterwards the last estimate stays, as the plan does. */
+  private static List<String> spaceNeeded(
+      MigrationObservation o, DatabaseMigrationStatus previous) {
+    if (o.spaceNeeded().isEmpty()) {
+      return previous.getSpaceNeeded();
+    }
+    var lines = new ArrayList<String>();
+    o.spaceNeeded().forEach((label, estimate) -> lines.add(label + ": " + estimate.describe()));
+    return lines;
   }
 
   private static List<PlannedStatement> plan(

@@ -52,6 +52,13 @@ public class DatabaseMigrationStatus {
           + " application, first 60 characters of the query). Reported, not blocking.")
   private List<String> longTransactions = new ArrayList<>();
 
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonPropertyDescription(
+      "Pre-check estimate of the disk each operation's expand writes, per operation (index:kind):"
+          + " bytes and how they were estimated (a backfill: the table's heap; a new index: rows ×"
+          + " key width). Free disk itself cannot be read from SQL; compare with the volume.")
+  private List<String> spaceNeeded = new ArrayList<>();
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -140,6 +147,14 @@ public class DatabaseMigrationStatus {
     this.longTransactions = longTransactions == null ? new ArrayList<>() : longTransactions;
   }
 
+  public List<String> getSpaceNeeded() {
+    return spaceNeeded;
+  }
+
+  public void setSpaceNeeded(List<String> spaceNeeded) {
+    this.spaceNeeded = spaceNeeded == null ? new ArrayList<>() : spaceNeeded;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof DatabaseMigrationStatus s
@@ -153,7 +168,8 @@ public class DatabaseMigrationStatus {
         && Objects.equals(verification, s.verification)
         && Objects.equals(expandedAt, s.expandedAt)
         && Objects.equals(contractedAt, s.contractedAt)
-        && Objects.equals(longTransactions, s.longTransactions);
+        && Objects.equals(longTransactions, s.longTransactions)
+        && Objects.equals(spaceNeeded, s.spaceNeeded);
   }
 
   @Override

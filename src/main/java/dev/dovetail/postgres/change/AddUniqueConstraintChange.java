@@ -103,6 +103,11 @@ final class AddUniqueConstraintChange implements SchemaChange {
   }
 
   @Override
+  public Optional<SpaceNeed> spaceNeed() {
+    return Optional.of(SpaceNeed.index(lockedTable(), spec.getColumns(), false));
+  }
+
+  @Override
   public String lockedTable() {
     return qualified(spec.getSchema(), spec.getTable());
   }

@@ -105,6 +105,14 @@ final class CreateIndexChange implements SchemaChange {
   }
 
   @Override
+  public Optional<SpaceNeed> spaceNeed() {
+    boolean btree = spec.getMethod() == null || spec.getMethod() == IndexMethod.btree;
+    return btree
+        ? Optional.of(SpaceNeed.index(lockedTable(), spec.getColumns(), spec.getWhere() != null))
+        : Optional.empty();
+  }
+
+  @Override
   public String lockedTable() {
     return qualified(spec.getSchema(), spec.getTable());
   }

@@ -35,6 +35,16 @@ public interface SchemaChange {
     return Optional.empty();
   }
 
+  /**
+   * What drives the disk space expand writes, for the pre-check estimate: by default a backfill (a
+   * new version of every row); kinds that build an index say so.
+   */
+  default Optional<SpaceNeed> spaceNeed() {
+    return backfill().isPresent() && lockedTable() != null
+        ? Optional.of(SpaceNeed.rowVersions(lockedTable()))
+        : Optional.empty();
+  }
+
   /** Steps that need the backfill done first (VALIDATE CONSTRAINT); may be empty. */
   default List<DdlStep> afterBackfill() {
     return List.of();
