@@ -67,6 +67,34 @@ class CrdValidationTest {
   }
 
   @Test
+  void aSnapshotSetsExactlyOneVariant() throws IOException {
+    assertEquals(
+        List.of(),
+        migrations.admitCreate(
+            migration(RENAME + "snapshot: {pgDump: {persistentVolumeClaimName: backups}}\n")));
+    assertEquals(
+        List.of(),
+        migrations.admitCreate(
+            migration(
+                RENAME
+                    + "snapshot: {volumeSnapshot: {persistentVolumeClaimName: pg-data,"
+                    + " volumeSnapshotClassName: csi}}\n")));
+    assertRefused(
+        migrations.admitCreate(migration(RENAME + "snapshot: {}\n")),
+        ".spec.snapshot: spec.snapshot: set exactly one of volumeSnapshot or pgDump");
+    assertRefused(
+        migrations.admitCreate(
+            migration(
+                RENAME
+                    + "snapshot: {pgDump: {persistentVolumeClaimName: a}, volumeSnapshot:"
+                    + " {persistentVolumeClaimName: b}}\n")),
+        ".spec.snapshot: spec.snapshot: set exactly one of volumeSnapshot or pgDump");
+    assertRefused(
+        migrations.admitCreate(migration(RENAME + "snapshot: {pgDump: {}}\n")),
+        ".spec.snapshot.pgDump.persistentVolumeClaimName: required");
+  }
+
+  @Test
   void unknownOperationKindsAreRefused() throws IOException {
     var problems =
         migrations.admitCreate(

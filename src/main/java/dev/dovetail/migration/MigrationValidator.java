@@ -3,6 +3,7 @@ package dev.dovetail.migration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationSpec;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.Operation;
+import dev.dovetail.api.v1alpha1.SnapshotSettings;
 import dev.dovetail.postgres.change.ChangeKinds;
 import dev.dovetail.postgres.change.ChangeResolver;
 import java.util.ArrayList;
@@ -66,10 +67,34 @@ public final class MigrationValidator {
     if (spec.getGates().getMaxLockWaits() < 0) {
       problems.add("spec.gates.maxLockWaits: must be 0 or more");
     }
+    snapshot(spec.getSnapshot(), problems);
     if (spec.getDdl().getMaxAttempts() < 1) {
       problems.add("spec.ddl.maxAttempts: must be at least 1");
     }
     return problems;
+  }
+
+  /** spec.snapshot: exactly one variant, each naming its PVC. */
+  private static void snapshot(SnapshotSettings snapshot, List<String> problems) {
+    if (snapshot == null) {
+      return;
+    }
+    boolean volume = snapshot.getVolumeSnapshot() != null;
+    boolean dump = snapshot.getPgDump() != null;
+    if (volume == dump) {
+      problems.add(
+          "spec.snapshot: set exactly one of volumeSnapshot or pgDump"
+              + (volume ? " (both are set)" : " (neither is set)"));
+      return;
+    }
+    String pvc =
+        volume
+            ? snapshot.getVolumeSnapshot().getPersistentVolumeClaimName()
+            : snapshot.getPgDump().getPersistentVolumeClaimName();
+    String field = volume ? "spec.snapshot.volumeSnapshot" : "spec.snapshot.pgDump";
+    if (blank(pvc) || !pvc.matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
+      problems.add(field + ".persistentVolumeClaimName: required, the name of a PVC");
+    }
   }
 
   private static void duration(String value, String field, List<String> problems) {

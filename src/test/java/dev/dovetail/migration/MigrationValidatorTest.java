@@ -13,10 +13,13 @@ import dev.dovetail.api.v1alpha1.DatabaseRef;
 import dev.dovetail.api.v1alpha1.ForeignKeyReference;
 import dev.dovetail.api.v1alpha1.IndexMethod;
 import dev.dovetail.api.v1alpha1.Operation;
+import dev.dovetail.api.v1alpha1.PgDumpSettings;
 import dev.dovetail.api.v1alpha1.RawSql;
 import dev.dovetail.api.v1alpha1.RenameTable;
 import dev.dovetail.api.v1alpha1.SecretKeyRef;
 import dev.dovetail.api.v1alpha1.SetNotNull;
+import dev.dovetail.api.v1alpha1.SnapshotSettings;
+import dev.dovetail.api.v1alpha1.VolumeSnapshotSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +110,29 @@ class MigrationValidatorTest {
     assertEquals(
         List.of("spec.operations[1]: repeats an earlier operation"),
         problems(index, Operation.createIndex(new CreateIndex("t", "t_idx", List.of("a")))));
+  }
+
+  @Test
+  void aSnapshotSetsExactlyOneVariantNamingItsPvc() {
+    var spec = new DatabaseMigrationSpec();
+    spec.setDatabase(new DatabaseRef(new SecretKeyRef("db", "uri")));
+    spec.setOperations(
+        new ArrayList<>(List.of(Operation.addColumn(new AddColumn("t", "c", "int")))));
+    spec.setSnapshot(new SnapshotSettings());
+    assertEquals(
+        List.of("spec.snapshot: set exactly one of volumeSnapshot or pgDump (neither is set)"),
+        MigrationValidator.validate(spec));
+    spec.getSnapshot().setPgDump(new PgDumpSettings("backups"));
+    assertEquals(List.of(), MigrationValidator.validate(spec));
+    spec.getSnapshot().setVolumeSnapshot(new VolumeSnapshotSettings("pg-data", null));
+    assertEquals(
+        List.of("spec.snapshot: set exactly one of volumeSnapshot or pgDump (both are set)"),
+        MigrationValidator.validate(spec));
+    spec.setSnapshot(SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("Bad_Name", null)));
+    assertEquals(
+        List.of(
+            "spec.snapshot.volumeSnapshot.persistentVolumeClaimName: required, the name of a PVC"),
+        MigrationValidator.validate(spec));
   }
 
   @Test

@@ -77,6 +77,13 @@ public class DatabaseMigrationSpec {
   @Size(max = 32)
   private String timeout = "0s";
 
+  @JsonPropertyDescription(
+      "Optional copy of the data taken before the first DDL of each spec generation that has DDL"
+          + " to run: a VolumeSnapshot of a PVC, or a pg_dump of the affected tables to a PVC."
+          + " Expand waits until it is ready (reason SnapshotPending); a failed snapshot stops"
+          + " the migration before any DDL (reason SnapshotFailed).")
+  private SnapshotSettings snapshot;
+
   @JsonPropertyDescription("Conditions every forward step waits for.")
   private MigrationGates gates = new MigrationGates();
 
@@ -175,6 +182,14 @@ public class DatabaseMigrationSpec {
 
   public void setDryRun(boolean dryRun) {
     this.dryRun = dryRun;
+  }
+
+  public SnapshotSettings getSnapshot() {
+    return snapshot;
+  }
+
+  public void setSnapshot(SnapshotSettings snapshot) {
+    this.snapshot = snapshot;
   }
 
   public String getTimeout() {

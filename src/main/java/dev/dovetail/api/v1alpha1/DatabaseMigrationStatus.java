@@ -15,7 +15,7 @@ public class DatabaseMigrationStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Where the migration stands: Pending, Invalid, Blocked, Expanding, Backfilling, Verifying,"
+      "Where the migration stands: Pending, Invalid, Blocked, Snapshotting, Expanding, Backfilling, Verifying,"
           + " Expanded, Contracting, Contracted, RollingBack, RolledBack, Abandoned, Failed.")
   private String phase;
 
@@ -37,6 +37,9 @@ public class DatabaseMigrationStatus {
 
   @JsonPropertyDescription("The latest verification result.")
   private VerificationStatus verification;
+
+  @JsonPropertyDescription("The pre-migration snapshot (spec.snapshot) of this generation.")
+  private SnapshotStatus snapshot;
 
   @JsonPropertyDescription(
       "When expand was verified (RFC 3339); the soak before Contract counts from here.")
@@ -123,6 +126,14 @@ public class DatabaseMigrationStatus {
     this.verification = verification;
   }
 
+  public SnapshotStatus getSnapshot() {
+    return snapshot;
+  }
+
+  public void setSnapshot(SnapshotStatus snapshot) {
+    this.snapshot = snapshot;
+  }
+
   public String getExpandedAt() {
     return expandedAt;
   }
@@ -166,6 +177,7 @@ public class DatabaseMigrationStatus {
         && Objects.equals(plan, s.plan)
         && Objects.equals(backfill, s.backfill)
         && Objects.equals(verification, s.verification)
+        && Objects.equals(snapshot, s.snapshot)
         && Objects.equals(expandedAt, s.expandedAt)
         && Objects.equals(contractedAt, s.contractedAt)
         && Objects.equals(longTransactions, s.longTransactions)

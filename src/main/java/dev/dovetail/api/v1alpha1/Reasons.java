@@ -44,6 +44,18 @@ public final class Reasons {
    */
   public static final String QUEUED = "Queued";
 
+  /**
+   * spec.snapshot: expand waits for the VolumeSnapshot to be readyToUse or the dump Job to finish;
+   * no DDL has run for this generation.
+   */
+  public static final String SNAPSHOT_PENDING = "SnapshotPending";
+
+  /**
+   * spec.snapshot: the VolumeSnapshot reported an error or the dump Job failed; nothing was changed
+   * in the database. The message is the snapshot's error.
+   */
+  public static final String SNAPSHOT_FAILED = "SnapshotFailed";
+
   /** Contract waits for the expand soak time (gates.minExpandDuration). */
   public static final String SOAKING = "Soaking";
 
