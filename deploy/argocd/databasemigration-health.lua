@@ -1,6 +1,7 @@
 -- Argo CD health of a dovetail.dev DatabaseMigration (Lua 5.1, as Argo CD's gopher-lua runs it).
 --   Progressing  the operator has not observed this spec yet, or it is expanding, backfilling,
---                verifying, contracting, rolling back, or waiting on a gate (lag, lock, soak)
+--                verifying, contracting, rolling back, or waiting on a gate (lag, lock, soak) or
+--                on the pre-migration snapshot (SnapshotPending: no DDL before it is ready)
 --   Healthy      Ready=True: the requested phase is reached (Expanded, Contracted, RolledBack,
 --                Abandoned) and verified
 --   Suspended    spec.paused, or spec.dryRun (reason DryRun: the plan is in status, nothing runs)
@@ -16,6 +17,7 @@ local degraded = {
   ExpandNotVerified = true,
   ContractIrreversible = true,
   ExpandTimedOut = true,
+  SnapshotFailed = true,
 }
 
 local function condition(status, type)

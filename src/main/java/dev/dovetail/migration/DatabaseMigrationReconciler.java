@@ -67,7 +67,15 @@ public class DatabaseMigrationReconciler
       DatabaseMigration migration, Context<DatabaseMigration> context) throws Exception {
     try (var db = MigrationDatabase.open(context.getClient(), migration)) {
       var observation =
-          observer.observe(migration, db.connection(), db.unreachable(), jobs(context), now());
+          observer.observe(
+              migration,
+              db.connection(),
+              db.unreachable(),
+              jobs(context),
+              name ->
+                  MigrationSnapshots.getVolumeSnapshot(
+                      context.getClient(), migration.getMetadata().getNamespace(), name),
+              now());
       var step = MigrationPlanner.next(migration.getSpec(), observation);
       var recorded =
           new MigrationActor(context.getClient(), config)

@@ -73,6 +73,9 @@ final class MigrationActor {
             e.step(),
             OperationStates.EXPANDING,
             OperationStates.EXPANDED);
+      } else if (step instanceof MigrationStep.StartSnapshot s) {
+        MigrationSnapshots.create(client, m, s.tables(), config);
+        LOG.infof("%s: started %s %s", key, s.snapshot().kind(), s.snapshot().name());
       } else if (step instanceof StartJob s) {
         startJob(s.job(), m, o.desired());
       } else if (step instanceof AfterBackfill a) {

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param longTransactions transactions older than gates.longTransactionWarning holding a lock on a
  *     table that DDL still has to change (the pre-check report; it blocks nothing)
  * @param spaceNeeded disk the expand of each operation still ahead will write, by operation label
+ * @param snapshot spec.snapshot of this generation; null when none is set or no DDL is left to run
  */
 public record MigrationObservation(
     Instant now,
@@ -51,7 +52,8 @@ public record MigrationObservation(
     TableClaims claims,
     ExpandDeadline deadline,
     List<Blocker> longTransactions,
-    Map<String, SpaceEstimate> spaceNeeded) {
+    Map<String, SpaceEstimate> spaceNeeded,
+    SnapshotView snapshot) {
 
   /**
    * spec.timeout: the expand started when the migration first claimed its tables.
@@ -68,7 +70,7 @@ public record MigrationObservation(
     }
   }
 
-  /** Without long transactions to report. */
+  /** Without long transactions to report and without spec.snapshot. */
   public MigrationObservation(
       Instant now,
       String unreachable,
@@ -108,7 +110,8 @@ public record MigrationObservation(
         claims,
         deadline,
         List.of(),
-        Map.of());
+        Map.of(),
+        null);
   }
 
   /** Without table claims (a database where no other migration holds the tables). */
@@ -172,7 +175,8 @@ public record MigrationObservation(
         TableClaims.NONE,
         ExpandDeadline.NONE,
         List.of(),
-        Map.of());
+        Map.of(),
+        null);
   }
 
   String state(String operationId) {

@@ -20,6 +20,7 @@ import dev.dovetail.postgres.VerificationRecord;
 import dev.dovetail.postgres.change.ChangeResolver;
 import dev.dovetail.postgres.change.DesiredChange;
 import dev.dovetail.postgres.change.SchemaChange;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,6 +50,21 @@ final class MigrationObserver {
       Connection connection,
       String unreachable,
       Function<String, Job> jobs,
+      Instant now)
+      throws SQLException {
+    return observe(m, connection, unreachable, jobs, name -> null, now);
+  }
+
+  /**
+   * @param volumeSnapshots the migration's VolumeSnapshots by name (read only when spec.snapshot
+   *     asks for one and DDL is left to run)
+   */
+  MigrationObservation observe(
+      DatabaseMigration m,
+      Connection connection,
+      String unreachable,
+      Function<String, Job> jobs,
+      Function<String, GenericKubernetesResource> volumeSnapshots,
       Instant now)
       throws SQLException {
     DatabaseMigrationSpec spec = m.getSpec();
@@ -133,7 +149,8 @@ final class MigrationObserver {
         claims(connection, key, desired),
         deadline,
         longTransactions(spec, connection, ddlAhead(spec, desired, recorded)),
-        spaceNeeded(connection, ddlAhead(spec, desired, recorded)));
+        spaceNeeded(connection, ddlAhead(spec, desired, recorded)),
+        snapshot(m, connection, desired, recorded, jobs, volumeSnapshots));
   }
 
   /** The disk each operation still to expand will write (estimated; see SpaceEstimate). */
@@ -185,6 +202,30 @@ final class MigrationObserver {
     }
     return contract
         && (OperationStates.VALIDATED.equals(state) || OperationStates.CONTRACTING.equals(state));
+  }
+
+  /**
+   * The snapshot of this generation, looked at only while an operation is still to be expanded:
+   * once expand ran, a later generation (Contract, a paused flip) takes none.
+   */
+  private static SnapshotView snapshot(
+      DatabaseMigration m,
+      Connection connection,
+      List<DesiredChange> desired,
+      Map<String, OperationRecord> recorded,
+      Function<String, Job> jobs,
+      Function<String, GenericKubernetesResource> volumeSnapshots)
+      throws SQLException {
+    if (m.getSpec().getSnapshot() == null
+        || m.getSpec().getPhase() != dev.dovetail.api.v1alpha1.MigrationPhase.Expand) {
+      return null;
+    }
+    boolean ddlLeft =
+        desired.stream()
+            .filter(d -> d.change() != null)
+            .map(d -> recorded.get(d.id()))
+            .anyMatch(r -> r == null || OperationStates.EXPANDING.equals(r.state()));
+    return ddlLeft ? MigrationSnapshots.observe(m, connection, jobs, volumeSnapshots) : null;
   }
 
   /**

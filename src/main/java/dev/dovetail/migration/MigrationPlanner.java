@@ -15,6 +15,7 @@ import dev.dovetail.migration.MigrationStep.Fail;
 import dev.dovetail.migration.MigrationStep.Invalid;
 import dev.dovetail.migration.MigrationStep.RollBack;
 import dev.dovetail.migration.MigrationStep.StartJob;
+import dev.dovetail.migration.MigrationStep.StartSnapshot;
 import dev.dovetail.migration.MigrationStep.SyncPause;
 import dev.dovetail.migration.MigrationStep.Uncontract;
 import dev.dovetail.migration.MigrationStep.Wait;
@@ -218,8 +219,12 @@ public final class MigrationPlanner {
     Optional<Wait> lagGate = lagGate(o);
     if (notExpanded.isPresent()) {
       var d = notExpanded.get();
-      return lagGate.isPresent()
-          ? lagGate.get()
+      if (lagGate.isPresent()) {
+        return lagGate.get();
+      }
+      Optional<MigrationStep> snapshot = snapshotGate(o);
+      return snapshot.isPresent()
+          ? snapshot.get()
           : failed(o, d).orElse(new Expand(d, o.step(d.id())));
     }
     // A finished Job may be gone (ttlSecondsAfterFinished); the checkpoints in the database still
@@ -310,6 +315,36 @@ public final class MigrationPlanner {
       return failed(o, d).orElse(new Contract(d, o.step(d.id())));
     }
     return cleanup(o);
+  }
+
+  /**
+   * spec.snapshot: no DDL of this generation before its snapshot is ready. Taken after the tables
+   * are claimed, so no other migration changes them between the snapshot and the expand.
+   */
+  private static Optional<MigrationStep> snapshotGate(MigrationObservation o) {
+    SnapshotView s = o.snapshot();
+    if (s == null) {
+      return Optional.empty();
+    }
+    return switch (s.state()) {
+      case READY -> Optional.empty();
+      case ABSENT -> Optional.of(new StartSnapshot(s, o.claims().wanted()));
+      case PENDING ->
+          Optional.of(
+              new Wait(
+                  "Snapshotting",
+                  Reasons.SNAPSHOT_PENDING,
+                  s.message() + "; no DDL runs before the snapshot is ready",
+                  false,
+                  JOB_RECHECK));
+      case FAILED ->
+          Optional.of(
+              new Fail(
+                  Reasons.SNAPSHOT_FAILED,
+                  s.message()
+                      + "; nothing was changed in the database. Fix the cause and change the spec"
+                      + " (a new generation takes a new snapshot)"));
+    };
   }
 
   /** spec.dryRun: stop before the first forward step; the plan is in status already. */

@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.PlannedStatement;
 import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.SnapshotStatus;
 import dev.dovetail.api.v1alpha1.VerificationStatus;
 import dev.dovetail.kube.Conditions;
 import dev.dovetail.kube.JobOutcome;
@@ -72,6 +73,7 @@ final class MigrationStatusBuilder {
     status.setPlan(plan(o, previous));
     status.setBackfill(backfillStatus(o, totals, previous));
     status.setVerification(verificationStatus(o, previous));
+    status.setSnapshot(snapshotStatus(o, previous));
     status.setExpandedAt(
         step instanceof Done d && Reasons.EXPANDED.equals(d.reason())
                 || previous.getExpandedAt() != null
@@ -155,6 +157,15 @@ final class MigrationStatusBuilder {
               ? Reasons.BACKFILL_RUNNING
               : Reasons.VERIFYING,
           "started Job " + j.job().name());
+    }
+    if (step instanceof MigrationStep.StartSnapshot snap) {
+      return active(
+          Reasons.SNAPSHOT_PENDING,
+          "started "
+              + snap.snapshot().kind()
+              + " "
+              + snap.snapshot().name()
+              + "; no DDL runs before the snapshot is ready");
     }
     if (step instanceof AfterBackfill a) {
       return active(
@@ -372,6 +383,15 @@ final class MigrationStatusBuilder {
         batch,
         throttled,
         running ? BackfillStatus.eta(totals[0], totals[1], rate) : null);
+  }
+
+  /** This pass's view while expand waits for it; afterwards the last one seen stays. */
+  private static SnapshotStatus snapshotStatus(
+      MigrationObservation o, DatabaseMigrationStatus previous) {
+    if (o.snapshot() == null || o.snapshot().status() == null) {
+      return previous.getSnapshot();
+    }
+    return o.snapshot().status();
   }
 
   private static VerificationStatus verificationStatus(

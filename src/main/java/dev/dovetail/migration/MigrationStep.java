@@ -73,6 +73,20 @@ public sealed interface MigrationStep {
     }
   }
 
+  /**
+   * Create the pre-migration snapshot of this generation (spec.snapshot): a VolumeSnapshot, or a
+   * dump Job over {@code tables}.
+   */
+  record StartSnapshot(SnapshotView snapshot, List<String> tables) implements MigrationStep {
+    public String phase() {
+      return "Snapshotting";
+    }
+
+    public boolean acts() {
+      return true;
+    }
+  }
+
   /** Run expand step {@code step} of one operation (additive DDL). */
   record Expand(DesiredChange change, int step) implements MigrationStep {
     public Expand(DesiredChange change) {

@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
  * DOVETAIL_PLAN (JSON) and DOVETAIL_JOB_NAME (the run id).
  */
 public final class WorkerMain {
-  public static final Set<String> ROLES = Set.of("backfill", "verify", "copy", "compare");
+  public static final Set<String> ROLES =
+      Set.of("backfill", "verify", "copy", "compare", "snapshot");
 
   /** Exit code for a worker that could not start: bad arguments or environment. */
   public static final int USAGE = 2;
@@ -27,7 +28,9 @@ public final class WorkerMain {
       LOG.errorf("usage: <role> where role is one of %s", ROLES);
       return USAGE;
     }
-    if (args.get(0).equals("copy") || args.get(0).equals("compare")) {
+    if (args.get(0).equals("copy")
+        || args.get(0).equals("compare")
+        || args.get(0).equals("snapshot")) {
       return runCutoverRole(args.get(0), env);
     }
     PgUri database;
@@ -57,10 +60,17 @@ public final class WorkerMain {
     System.exit(run(List.of(args), System.getenv()));
   }
 
-  /** The DualWriteCutover roles read their own variables (two databases, no plan). */
+  /**
+   * The DualWriteCutover roles (two databases, no plan) and the snapshot role (no plan) read their
+   * own variables.
+   */
   private static int runCutoverRole(String role, Map<String, String> env) {
     try {
-      return role.equals("compare") ? new CompareWorker(env).run() : new CopyWorker(env).run();
+      return switch (role) {
+        case "compare" -> new CompareWorker(env).run();
+        case "snapshot" -> new SnapshotWorker(env).run();
+        default -> new CopyWorker(env).run();
+      };
     } catch (IllegalArgumentException e) {
       // Messages name the variable, never its value: the URIs hold passwords.
       LOG.error(e.getMessage());

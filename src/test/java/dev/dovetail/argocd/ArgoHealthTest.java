@@ -62,6 +62,12 @@ class ArgoHealthTest {
               of("Degraded", "was never expanded; apply it with phase Expand first")),
           Map.entry("databasemigration-backfill-failed", of("Degraded", "Failed: Job ")),
           Map.entry(
+              "databasemigration-snapshot-pending",
+              of("Progressing", "Snapshotting: started VolumeSnapshot snapshotted-snapshot-g1")),
+          Map.entry(
+              "databasemigration-snapshot-failed",
+              of("Degraded", "Failed: VolumeSnapshot snapshotted-snapshot-g1 failed: quota")),
+          Map.entry(
               "databasemigration-expand-timed-out",
               of("Degraded", "TimedOut: expand did not finish within spec.timeout 3.0s")),
           Map.entry(

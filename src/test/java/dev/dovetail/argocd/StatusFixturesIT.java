@@ -12,6 +12,8 @@ import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.SnapshotSettings;
+import dev.dovetail.api.v1alpha1.VolumeSnapshotSettings;
 import dev.dovetail.testing.DescribeFixtures;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
@@ -221,5 +223,42 @@ class StatusFixturesIT {
     StatusFixtures.record(
         "databasemigration-verification-mismatch",
         await("diverged", ConditionTypes.READY, "False", Reasons.VERIFICATION_MISMATCH));
+  }
+
+  @Test
+  void aSnapshotThatIsPendingThenFails() {
+    UsersTable.create(db, 1_000);
+    start(WorkerMain::run, CONFIG);
+    var m = Manifests.rename(NS, "snapshotted", "app-db", "users", "user_name", "username");
+    m.getSpec()
+        .setSnapshot(SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("pg-data", null)));
+    Manifests.create(harness.client(), m);
+    StatusFixtures.record(
+        "databasemigration-snapshot-pending",
+        await("snapshotted", ConditionTypes.PROGRESSING, "True", Reasons.SNAPSHOT_PENDING));
+    // What the CSI snapshot controller writes when the storage refuses the snapshot.
+    harness
+        .client()
+        .genericKubernetesResources(
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("snapshot.storage.k8s.io")
+                .withVersion("v1")
+                .withKind("VolumeSnapshot")
+                .withPlural("volumesnapshots")
+                .withNamespaced(true)
+                .build())
+        .inNamespace(NS)
+        .withName("snapshotted-snapshot-g1")
+        .edit(
+            r -> {
+              r.setAdditionalProperty(
+                  "status",
+                  java.util.Map.of(
+                      "readyToUse", false, "error", java.util.Map.of("message", "quota exceeded")));
+              return r;
+            });
+    StatusFixtures.record(
+        "databasemigration-snapshot-failed",
+        await("snapshotted", ConditionTypes.READY, "False", Reasons.SNAPSHOT_FAILED));
   }
 }

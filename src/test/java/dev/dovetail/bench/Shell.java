@@ -8,33 +8,9 @@ import java.util.List;
 /** Runs shell pipelines of the PostgreSQL client tools (pipefail on: any stage failing fails). */
 final class Shell {
   /** The client tools of the installed server (pg_config may belong to a newer libpq). */
-  static final String BIN = findBin();
+  static final String BIN = dev.dovetail.testing.PgClientTools.BIN;
 
   private Shell() {}
-
-  private static String findBin() {
-    try {
-      var p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
-      String dir = new String(p.getInputStream().readAllBytes()).trim();
-      if (p.waitFor() == 0 && Files.isExecutable(Path.of(dir, "pg_dump"))) {
-        return dir;
-      }
-    } catch (IOException e) {
-      // fall through to the Debian layout
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try (var dirs = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return dirs.map(d -> d.resolve("bin"))
-          .filter(d -> Files.isExecutable(d.resolve("pg_dump")))
-          .map(Path::toString)
-          .sorted()
-          .reduce((a, b) -> b)
-          .orElseThrow(() -> new IllegalStateException("no pg_dump found"));
-    } catch (IOException e) {
-      throw new IllegalStateException("no PostgreSQL client tools found", e);
-    }
-  }
 
   static String tool(String name) {
     return quote(BIN + "/" + name);

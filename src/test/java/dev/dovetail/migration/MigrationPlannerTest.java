@@ -71,6 +71,7 @@ class MigrationPlannerTest {
   List<VerificationRecord> verification = new ArrayList<>();
   TableClaims claims = TableClaims.NONE;
   MigrationObservation.ExpandDeadline deadline = MigrationObservation.ExpandDeadline.NONE;
+  SnapshotView snapshot;
 
   MigrationStep next() {
     var o =
@@ -102,7 +103,10 @@ class MigrationPlannerTest {
             verification,
             Duration.ZERO,
             claims,
-            deadline);
+            deadline,
+            List.of(),
+            Map.of(),
+            snapshot);
     return MigrationPlanner.next(spec, o);
   }
 
@@ -124,6 +128,46 @@ class MigrationPlannerTest {
   @Test
   void freshMigrationExpandsFirstOperation() {
     assertEquals(DESIRED, assertInstanceOf(Expand.class, next()).change());
+  }
+
+  static SnapshotView snapshot(SnapshotView.State state, String message) {
+    return new SnapshotView("VolumeSnapshot", "m-snapshot-g1", 1, state, message, null);
+  }
+
+  @Test
+  void noDdlBeforeTheSnapshotOfTheGenerationIsReady() {
+    claims = new TableClaims(List.of("\"public\".\"users\""), Map.of(), "shop/m");
+    snapshot = snapshot(SnapshotView.State.ABSENT, null);
+    // Claimed first, so that no other migration changes the tables between snapshot and expand.
+    assertInstanceOf(MigrationStep.Claim.class, next());
+    claims =
+        new TableClaims(
+            List.of("\"public\".\"users\""), Map.of("\"public\".\"users\"", "shop/m"), "shop/m");
+    var start = assertInstanceOf(MigrationStep.StartSnapshot.class, next());
+    assertEquals("Snapshotting", start.phase());
+    assertEquals(List.of("\"public\".\"users\""), start.tables());
+
+    snapshot = snapshot(SnapshotView.State.PENDING, "VolumeSnapshot m-snapshot-g1 is not ready");
+    var waiting = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.SNAPSHOT_PENDING, waiting.reason());
+    assertEquals("Snapshotting", waiting.phase());
+    assertEquals(false, waiting.blocked(), "Progressing=True: the snapshot is work under way");
+
+    snapshot = snapshot(SnapshotView.State.FAILED, "VolumeSnapshot m-snapshot-g1 failed: quota");
+    var failed = assertInstanceOf(Fail.class, next());
+    assertEquals(Reasons.SNAPSHOT_FAILED, failed.reason());
+    assertTrue(failed.message().startsWith("VolumeSnapshot m-snapshot-g1 failed: quota"));
+    assertTrue(failed.message().contains("nothing was changed in the database"));
+
+    snapshot = snapshot(SnapshotView.State.READY, null);
+    assertEquals(DESIRED, assertInstanceOf(Expand.class, next()).change());
+  }
+
+  @Test
+  void theLagGateComesBeforeTheSnapshot() {
+    snapshot = snapshot(SnapshotView.State.ABSENT, null);
+    lag = lagged(Duration.ofSeconds(75));
+    assertEquals(Reasons.REPLICATION_LAGGING, assertInstanceOf(Wait.class, next()).reason());
   }
 
   @Test

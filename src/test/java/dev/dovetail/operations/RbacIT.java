@@ -10,6 +10,8 @@ import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
 import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.SnapshotSettings;
+import dev.dovetail.api.v1alpha1.VolumeSnapshotSettings;
 import dev.dovetail.kube.LeaderElection;
 import dev.dovetail.testing.ApiAccess;
 import dev.dovetail.testing.KubeHarness;
@@ -39,9 +41,10 @@ import org.junit.jupiter.api.Test;
  * deploy/rbac.yaml checked against what the operator really calls. One operator replica with leader
  * election on its own client (its User-Agent tells its requests from the test's and the in-process
  * kubelet's) runs a migration to Contracted and deletes it, rolls a second one back by deleting it
- * while expanded, and reconciles a DualWriteCutover. Every request it made, mapped to RBAC's (API
- * group, resource, verb), must be granted by the ClusterRole; every grant must have been used, or
- * be listed below with the reason it is needed although this run does not exercise it.
+ * while expanded, expands a third one behind a VolumeSnapshot, and reconciles a DualWriteCutover.
+ * Every request it made, mapped to RBAC's (API group, resource, verb), must be granted by the
+ * ClusterRole; every grant must have been used, or be listed below with the reason it is needed
+ * although this run does not exercise it.
  */
 class RbacIT {
   static final String NS = "rbac";
@@ -157,6 +160,39 @@ class RbacIT {
             "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'"
                 + " AND column_name = 'login'"),
         "the deleted migration's expansion was rolled back");
+
+    // spec.snapshot.volumeSnapshot: created, read back until readyToUse, then expanded.
+    var snap = Manifests.rename(NS, "snap", "db", "users", "username", "handle");
+    snap.getSpec()
+        .setSnapshot(SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("pg-data", null)));
+    Manifests.create(harness.client(), snap);
+    awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        "snap",
+        ConditionTypes.PROGRESSING,
+        "True",
+        Reasons.SNAPSHOT_PENDING,
+        TIMEOUT);
+    harness
+        .client()
+        .genericKubernetesResources(
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                .withGroup("snapshot.storage.k8s.io")
+                .withVersion("v1")
+                .withKind("VolumeSnapshot")
+                .withPlural("volumesnapshots")
+                .withNamespaced(true)
+                .build())
+        .inNamespace(NS)
+        .withName("snap-snapshot-g1")
+        .edit(
+            r -> {
+              r.setAdditionalProperty("status", Map.of("readyToUse", true));
+              return r;
+            });
+    await("snap", Reasons.EXPANDED);
 
     // A DualWriteCutover, reconciled to a status for its generation.
     Manifests.namespaceWithDatabaseSecret(harness.client(), NS, "source-db", source.uri());

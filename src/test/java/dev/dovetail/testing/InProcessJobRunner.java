@@ -34,7 +34,10 @@ import org.jboss.logging.Logger;
  * container's args through the real worker entry point, with the container's environment resolved
  * from the API server (secretKeyRef values read from their Secrets). Failed pods are retried up to
  * spec.backoffLimit; activeDeadlineSeconds is enforced; the terminal conditions are written through
- * the status subresource as the Job controller writes them.
+ * the status subresource as the Job controller writes them. A persistentVolumeClaim volume is a
+ * directory of this machine (one per namespace and claim, see {@link #persistentVolume}); the pod
+ * sees it through its environment, whose values naming the mount path are translated to it. The
+ * pod's PATH has this machine's PostgreSQL client tools (DOVETAIL_PG_DUMP, unless the Job sets it).
  */
 public final class InProcessJobRunner implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(InProcessJobRunner.class);
@@ -53,6 +56,7 @@ public final class InProcessJobRunner implements AutoCloseable {
   private final List<String> started = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean hold = new AtomicBoolean();
   private final SharedIndexInformer<Job> informer;
+  private final Map<String, java.nio.file.Path> volumes = new ConcurrentHashMap<>();
 
   InProcessJobRunner(KubernetesClient client, WorkerEntryPoint worker) {
     this.client = client;
@@ -96,6 +100,19 @@ public final class InProcessJobRunner implements AutoCloseable {
     synchronized (started) {
       return List.copyOf(started);
     }
+  }
+
+  /** The directory backing a PVC of this namespace (created on first use, kept until close). */
+  public java.nio.file.Path persistentVolume(String namespace, String claim) {
+    return volumes.computeIfAbsent(
+        namespace + "/" + claim,
+        k -> {
+          try {
+            return java.nio.file.Files.createTempDirectory("pvc-" + namespace + "-" + claim);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   public Job awaitTerminal(String namespace, String name, Duration timeout)
@@ -215,6 +232,8 @@ public final class InProcessJobRunner implements AutoCloseable {
     Map<String, String> env =
         resolveEnv(
             job.getMetadata().getNamespace(), job.getMetadata().getName(), container.getEnv());
+    mountVolumes(job, container, env);
+    env.putIfAbsent("DOVETAIL_PG_DUMP", PgClientTools.tool("pg_dump"));
     List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
     Future<Integer> pod = pods.submit(() -> worker.run(args, env));
     try {
@@ -226,6 +245,34 @@ public final class InProcessJobRunner implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       LOG.errorf(e.getCause(), "pod of Job %s threw", job.getMetadata().getName());
       return PodResult.FAILED;
+    }
+  }
+
+  /** Env values under a PVC's mount path point into that PVC's directory instead. */
+  private void mountVolumes(
+      Job job, io.fabric8.kubernetes.api.model.Container container, Map<String, String> env) {
+    var pod = job.getSpec().getTemplate().getSpec();
+    if (pod.getVolumes() == null || container.getVolumeMounts() == null) {
+      return;
+    }
+    for (var mount : container.getVolumeMounts()) {
+      pod.getVolumes().stream()
+          .filter(v -> v.getName().equals(mount.getName()) && v.getPersistentVolumeClaim() != null)
+          .findFirst()
+          .ifPresent(
+              v -> {
+                String dir =
+                    persistentVolume(
+                            job.getMetadata().getNamespace(),
+                            v.getPersistentVolumeClaim().getClaimName())
+                        .toString();
+                String path = mount.getMountPath();
+                env.replaceAll(
+                    (k, value) ->
+                        value != null && (value.equals(path) || value.startsWith(path + "/"))
+                            ? dir + value.substring(path.length())
+                            : value);
+              });
     }
   }
 
@@ -336,5 +383,15 @@ public final class InProcessJobRunner implements AutoCloseable {
   public void close() {
     informer.close();
     pods.shutdownNow();
+    for (var dir : volumes.values()) {
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files
+            .sorted(java.util.Comparator.reverseOrder())
+            .map(java.nio.file.Path::toFile)
+            .forEach(java.io.File::delete);
+      } catch (java.io.IOException e) {
+        LOG.debugf("cannot remove %s: %s", dir, e.getMessage());
+      }
+    }
   }
 }
