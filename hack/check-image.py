@@ -6,7 +6,9 @@
 2. Contents: the JRE, its loader and C libraries, the Quarkus application, an unprivileged user.
 3. Runs it: the layers are unpacked into a root filesystem and the image's entrypoint is started
    there with chroot as the image's user, once as a worker (`verify` without its environment must
-   refuse with a usage error naming the missing variable, never a value), the way a Job runs it.
+   refuse with a usage error naming the missing variable, never a value), the way a Job runs it,
+   and pg_dump and pg_restore (the pgDump snapshot Job's tools) print their version there, which
+   proves their shared-library closure is complete.
 Usage: hack/check-image.py target/dovetail-operator-image.tar
 """
 import gzip
@@ -28,6 +30,9 @@ REQUIRED = {
     "lib/x86_64-linux-gnu/libz.so.1": None,
     "deployments/quarkus-run.jar": None,
     "etc/passwd": None,
+    "usr/bin/pg_dump": 0o755,
+    "usr/bin/pg_restore": 0o755,
+    "lib/x86_64-linux-gnu/libpq.so.5": None,
 }
 
 
@@ -107,6 +112,13 @@ def run(layers, entrypoint, cfg):
                 [shutil.which("chroot"), "--userspec=" + cfg["User"], root] + entrypoint + ["verify"],
                 env=env, capture_output=True, text=True, timeout=120,
                 cwd=root)
+            tools = [
+                subprocess.run(
+                    [shutil.which("chroot"), "--userspec=" + cfg["User"], root, f"/usr/bin/{tool}",
+                     "--version"],
+                    env={}, capture_output=True, text=True, timeout=60, cwd=root)
+                for tool in ("pg_dump", "pg_restore")
+            ]
         finally:
             subprocess.run(["umount", f"{root}/proc"], check=True)
         out = result.stdout + result.stderr
@@ -114,6 +126,11 @@ def run(layers, entrypoint, cfg):
             fail(f"the worker role did not start as expected (exit {result.returncode}):\n{out}")
         print(f"check-image: ran `{' '.join(entrypoint)} verify` as {cfg['User']} in the unpacked "
               f"image: exit {result.returncode}, usage error naming DOVETAIL_DATABASE_URI")
+        for tool, ran in zip(("pg_dump", "pg_restore"), tools):
+            if ran.returncode != 0 or "(PostgreSQL) 15" not in ran.stdout:
+                fail(f"{tool} --version in the image (exit {ran.returncode}): "
+                     f"{ran.stdout}{ran.stderr}")
+            print(f"check-image: {ran.stdout.strip()} runs in the image as {cfg['User']}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
