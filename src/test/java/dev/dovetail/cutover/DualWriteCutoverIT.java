@@ -151,8 +151,14 @@ class DualWriteCutoverIT {
     // A lag gate: the subscription is stopped; the raise waits and says why, then goes on.
     target.execute("ALTER SUBSCRIPTION " + subscription() + " DISABLE");
     edit(s -> s.setReadFromTargetPercent(100));
+    // Of the edited spec: a pass that saw the disabled subscription before the edit says so too.
     var blocked =
-        await(c -> has(c, ConditionTypes.PROGRESSING, "False", Reasons.SUBSCRIPTION_DISABLED));
+        await(
+            c ->
+                has(c, ConditionTypes.PROGRESSING, "False", Reasons.SUBSCRIPTION_DISABLED)
+                    && c.getMetadata()
+                        .getGeneration()
+                        .equals(c.getStatus().getObservedGeneration()));
     assertEquals(50, blocked.getStatus().getReadFromTargetPercent());
     assertTrue(
         message(blocked, ConditionTypes.PROGRESSING).startsWith("raise to 100% waits for"),
