@@ -212,20 +212,32 @@ public final class TableCopy {
       } else {
         long min;
         long max;
-        try (Statement st = src.createStatement();
-            ResultSet rs =
-                st.executeQuery(
-                    "SELECT min("
-                        + Sql.ident(key)
-                        + "), max("
-                        + Sql.ident(key)
-                        + "), count(*)"
-                        + " FROM "
-                        + table.sql())) {
-          rs.next();
-          min = rs.getLong(1);
-          max = rs.getLong(2);
-          long count = rs.getLong(3);
+        // Rows are estimated as the planner does (the table's current pages times the rows per page
+        // of its last ANALYZE or VACUUM) rather than counted: count(*) of a large table would be a
+        // full scan at the snapshot before any row is copied. Without statistics the key span
+        // stands in, as if the keys were dense. Ranges are cut by key value, so an estimate only
+        // makes them larger or smaller, never leaves a key out.
+        try (PreparedStatement ps =
+            src.prepareStatement(
+                "SELECT min("
+                    + Sql.ident(key)
+                    + "), max("
+                    + Sql.ident(key)
+                    + "), (SELECT CASE WHEN c.relpages > 0 AND c.reltuples >= 0 THEN"
+                    + " c.reltuples / c.relpages * (pg_relation_size(c.oid)"
+                    + " / current_setting('block_size')::int) END"
+                    + " FROM pg_class c WHERE c.oid = ?::regclass) FROM "
+                    + table.sql())) {
+          ps.setString(1, table.sql());
+          long count;
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            min = rs.getLong(1);
+            max = rs.getLong(2);
+            double estimate = rs.getDouble(3);
+            long span = max - min + 1;
+            count = rs.wasNull() ? span : Math.min(span, Math.max(1, Math.round(estimate)));
+          }
           long n = Math.max(1, (count + rowsPerRange - 1) / rowsPerRange);
           long width = Math.max(1, (max - min + 1 + n - 1) / n);
           // The first range is open below and the last open above: rows inserted later with keys
