@@ -303,7 +303,38 @@ final class KeyedTable {
     return String.join(", ", parts);
   }
 
-  private String keyOrder() {
+  /**
+   * (lower, upper] like {@link #range} with the bounds written as literals, for statements that
+   * take no parameters (COPY). The values are key values read from the source, quoted as string
+   * literals and cast to the key column's catalog type.
+   */
+  String rangeLiteral(RowKey lower, RowKey upper) {
+    String keyRow = "(" + keyOrder() + ")";
+    var parts = new ArrayList<String>();
+    if (lower != null) {
+      parts.add(keyRow + " > " + literalRow(lower));
+    }
+    if (upper != null) {
+      parts.add(keyRow + " <= " + literalRow(upper));
+    }
+    return parts.isEmpty() ? "true" : String.join(" AND ", parts);
+  }
+
+  private String literalRow(RowKey bound) {
+    var values = new ArrayList<String>();
+    for (int i = 0; i < key.size(); i++) {
+      KeyColumn k = key.get(i);
+      values.add(
+          Replication.literal(bound.values().get(i))
+              + "::"
+              + k.type()
+              + (k.collatable() ? " COLLATE \"C\"" : ""));
+    }
+    return "(" + String.join(", ", values) + ")";
+  }
+
+  /** The key columns as ORDER BY expressions, text keys in the "C" collation. */
+  String keyOrder() {
     return key.stream().map(KeyColumn::expression).collect(Collectors.joining(", "));
   }
 

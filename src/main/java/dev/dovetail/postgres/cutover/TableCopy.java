@@ -1,5 +1,7 @@
 package dev.dovetail.postgres.cutover;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dovetail.postgres.PgUri;
 import dev.dovetail.postgres.Sql;
 import java.io.IOException;
@@ -99,6 +101,7 @@ public final class TableCopy {
                   () -> {
                     try (Connection src = snapshotConnection(snapshot);
                         Connection dst = target.connect(APP)) {
+                      KeyedTable.settle(dst);
                       CopyRange range;
                       while (!stop.get() && (range = queue.poll()) != null) {
                         if (range.done() && range.sameOnBothSides(src, dst)) {
@@ -169,19 +172,31 @@ public final class TableCopy {
       st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       st.execute("SET TRANSACTION SNAPSHOT " + Replication.literal(snapshot));
     }
+    // Key bounds travel as text; both sides print and parse values under the same settings.
+    KeyedTable.settle(c);
     return c;
   }
 
-  /** One key range of one table, recorded in the target's dovetail.cutover_copy_ranges. */
+  /**
+   * One key range of one table, recorded in the target's dovetail.cutover_copy_ranges.
+   *
+   * @param where the range as a predicate with literal bounds (COPY takes no parameters)
+   * @param order the key as ORDER BY expressions, for the range's digest
+   * @param lowerText the lower bound as recorded (null: open)
+   * @param upperText the upper bound as recorded (null: open)
+   */
   record CopyRange(
       String cutover,
       QualifiedTable table,
       int number,
-      String key,
-      Long lower,
-      Long upper,
+      String where,
+      String order,
+      String lowerText,
+      String upperText,
       boolean done,
       List<String> columns) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<CopyRange> planOrLoad(
         Connection src, Connection dst, String cutover, QualifiedTable table, long rowsPerRange)
@@ -202,19 +217,104 @@ public final class TableCopy {
                       c ->
                           c.name().equals(key)
                               && List.of("integer", "bigint", "smallint").contains(c.type()));
-      var loaded = load(dst, cutover, table, integerKey ? key : null, columns);
+      Keying keying = integerKey ? new IntegerKey(key) : new WalkedKey(keyed(src, dst, table));
+      var loaded = load(dst, cutover, table, keying, columns);
       if (!loaded.isEmpty()) {
         return loaded;
       }
       var ranges = new ArrayList<CopyRange>();
-      if (!integerKey) {
-        ranges.add(new CopyRange(cutover, table, 0, null, null, null, false, columns));
-      } else {
+      List<String> bounds = keying.cut(src, table, rowsPerRange);
+      // n bounds cut n + 1 ranges; the first is open below and the last open above: rows
+      // inserted later with keys outside the bounds arrive by replication, but a resumed copy at a
+      // newer snapshot must still cover them.
+      for (int i = 0; i <= bounds.size(); i++) {
+        String lower = i == 0 ? null : bounds.get(i - 1);
+        String upper = i == bounds.size() ? null : bounds.get(i);
+        ranges.add(keying.range(cutover, table, i, lower, upper, false, columns));
+      }
+      try (PreparedStatement ps =
+          dst.prepareStatement(
+              "INSERT INTO dovetail.cutover_copy_ranges (cutover, table_name, range_no,"
+                  + " lower_key, upper_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        for (CopyRange r : ranges) {
+          ps.setString(1, cutover);
+          ps.setString(2, table.toString());
+          ps.setInt(3, r.number());
+          ps.setString(4, r.lowerText());
+          ps.setString(5, r.upperText());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return ranges;
+    }
+
+    private static KeyedTable keyed(Connection src, Connection dst, QualifiedTable table)
+        throws SQLException {
+      try {
+        return KeyedTable.of(src, dst, table);
+      } catch (CutoverProblem e) {
+        throw new SQLException(e.getMessage(), e);
+      }
+    }
+
+    private static List<CopyRange> load(
+        Connection dst, String cutover, QualifiedTable table, Keying keying, List<String> columns)
+        throws SQLException {
+      var ranges = new ArrayList<CopyRange>();
+      try (PreparedStatement ps =
+          dst.prepareStatement(
+              "SELECT range_no, lower_key, upper_key, done_at IS NOT NULL"
+                  + " FROM dovetail.cutover_copy_ranges WHERE cutover = ? AND table_name = ?"
+                  + " ORDER BY range_no")) {
+        ps.setString(1, cutover);
+        ps.setString(2, table.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ranges.add(
+                keying.range(
+                    cutover,
+                    table,
+                    rs.getInt(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getBoolean(4),
+                    columns));
+          }
+        }
+      }
+      return ranges;
+    }
+
+    /** How a table's key is cut into ranges and how a recorded bound becomes a predicate. */
+    private interface Keying {
+      /** The bounds between ranges, ascending, as recorded. */
+      List<String> cut(Connection src, QualifiedTable table, long rowsPerRange) throws SQLException;
+
+      CopyRange range(
+          String cutover,
+          QualifiedTable table,
+          int number,
+          String lower,
+          String upper,
+          boolean done,
+          List<String> columns);
+    }
+
+    /**
+     * A single integer key: ranges [lower, upper) of equal width over [min, max], their number from
+     * the planner's row estimate (no scan at all).
+     */
+    private record IntegerKey(String key) implements Keying {
+      @Override
+      public List<String> cut(Connection src, QualifiedTable table, long rowsPerRange)
+          throws SQLException {
         long min;
         long max;
-        // Rows are estimated as the planner does (the table's current pages times the rows per page
-        // of its last ANALYZE or VACUUM) rather than counted: count(*) of a large table would be a
-        // full scan at the snapshot before any row is copied. Without statistics the key span
+        long count;
+        // Rows are estimated as the planner does (the table's current pages times the rows per
+        // page of its last ANALYZE or VACUUM) rather than counted: count(*) of a large table would
+        // be a full scan at the snapshot before any row is copied. Without statistics the key span
         // stands in, as if the keys were dense. Ranges are cut by key value, so an estimate only
         // makes them larger or smaller, never leaves a key out.
         try (PreparedStatement ps =
@@ -229,7 +329,6 @@ public final class TableCopy {
                     + " FROM pg_class c WHERE c.oid = ?::regclass) FROM "
                     + table.sql())) {
           ps.setString(1, table.sql());
-          long count;
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             min = rs.getLong(1);
@@ -238,73 +337,91 @@ public final class TableCopy {
             long span = max - min + 1;
             count = rs.wasNull() ? span : Math.min(span, Math.max(1, Math.round(estimate)));
           }
-          long n = Math.max(1, (count + rowsPerRange - 1) / rowsPerRange);
-          long width = Math.max(1, (max - min + 1 + n - 1) / n);
-          // The first range is open below and the last open above: rows inserted later with keys
-          // outside [min, max] arrive by replication, but a resumed copy at a newer snapshot
-          // must still cover them.
-          for (int i = 0; i < n; i++) {
-            Long lower = i == 0 ? null : min + i * width;
-            Long upper = i == n - 1 ? null : min + (i + 1) * width;
-            ranges.add(new CopyRange(cutover, table, i, key, lower, upper, false, columns));
-          }
         }
-      }
-      try (PreparedStatement ps =
-          dst.prepareStatement(
-              "INSERT INTO dovetail.cutover_copy_ranges (cutover, table_name, range_no,"
-                  + " lower_key, upper_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        for (CopyRange r : ranges) {
-          ps.setString(1, cutover);
-          ps.setString(2, table.toString());
-          ps.setInt(3, r.number());
-          ps.setString(4, r.lower() == null ? null : r.lower().toString());
-          ps.setString(5, r.upper() == null ? null : r.upper().toString());
-          ps.addBatch();
+        long n = Math.max(1, (count + rowsPerRange - 1) / rowsPerRange);
+        long width = Math.max(1, (max - min + 1 + n - 1) / n);
+        var bounds = new ArrayList<String>();
+        for (long i = 1; i < n; i++) {
+          bounds.add(Long.toString(min + i * width));
         }
-        ps.executeBatch();
+        return bounds;
       }
-      return ranges;
+
+      @Override
+      public CopyRange range(
+          String cutover,
+          QualifiedTable table,
+          int number,
+          String lower,
+          String upper,
+          boolean done,
+          List<String> columns) {
+        var parts = new ArrayList<String>();
+        // Bounds are longs (parsed here, so never text from anywhere else).
+        if (lower != null) {
+          parts.add(Sql.ident(key) + " >= " + Long.parseLong(lower));
+        }
+        if (upper != null) {
+          parts.add(Sql.ident(key) + " < " + Long.parseLong(upper));
+        }
+        String where = parts.isEmpty() ? "true" : String.join(" AND ", parts);
+        return new CopyRange(
+            cutover, table, number, where, Sql.ident(key), lower, upper, done, columns);
+      }
     }
 
-    private static List<CopyRange> load(
-        Connection dst, String cutover, QualifiedTable table, String key, List<String> columns)
-        throws SQLException {
-      var ranges = new ArrayList<CopyRange>();
-      try (PreparedStatement ps =
-          dst.prepareStatement(
-              "SELECT range_no, lower_key, upper_key, done_at IS NOT NULL"
-                  + " FROM dovetail.cutover_copy_ranges WHERE cutover = ? AND table_name = ?"
-                  + " ORDER BY range_no")) {
-        ps.setString(1, cutover);
-        ps.setString(2, table.toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            ranges.add(
-                new CopyRange(
-                    cutover,
-                    table,
-                    rs.getInt(1),
-                    key,
-                    rs.getString(2) == null ? null : Long.valueOf(rs.getString(2)),
-                    rs.getString(3) == null ? null : Long.valueOf(rs.getString(3)),
-                    rs.getBoolean(4),
-                    columns));
-          }
+    /**
+     * Any other primary key (text, uuid, composite, …): bounds found by walking the key's index
+     * every {@code rowsPerRange} rows at the snapshot, ranges (lower, upper] in the key's order
+     * (text in the "C" collation, so both servers agree), bounds recorded as JSON arrays of the
+     * key's values as text.
+     */
+    private record WalkedKey(KeyedTable keyed) implements Keying {
+      @Override
+      public List<String> cut(Connection src, QualifiedTable table, long rowsPerRange)
+          throws SQLException {
+        int size = (int) Math.min(Integer.MAX_VALUE, rowsPerRange);
+        var bounds = new ArrayList<String>();
+        RowKey bound = keyed.nextBound(src, null, size);
+        while (bound != null) {
+          bounds.add(encode(bound));
+          bound = keyed.nextBound(src, bound, size);
+        }
+        return bounds;
+      }
+
+      @Override
+      public CopyRange range(
+          String cutover,
+          QualifiedTable table,
+          int number,
+          String lower,
+          String upper,
+          boolean done,
+          List<String> columns) {
+        String where = keyed.rangeLiteral(decode(lower), decode(upper));
+        return new CopyRange(
+            cutover, table, number, where, keyed.keyOrder(), lower, upper, done, columns);
+      }
+
+      private static String encode(RowKey key) {
+        try {
+          return JSON.writeValueAsString(key.values());
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException(e);
         }
       }
-      return ranges;
-    }
 
-    String where() {
-      var parts = new ArrayList<String>();
-      if (lower != null) {
-        parts.add(Sql.ident(key) + " >= " + lower); // a long from the catalog, not user text
+      private static RowKey decode(String text) {
+        if (text == null) {
+          return null;
+        }
+        try {
+          return new RowKey(List.of(JSON.readValue(text, String[].class)));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("unreadable copy range bound " + text, e);
+        }
       }
-      if (upper != null) {
-        parts.add(Sql.ident(key) + " < " + upper);
-      }
-      return parts.isEmpty() ? "true" : String.join(" AND ", parts);
     }
 
     private String columnList() {
@@ -313,7 +430,6 @@ public final class TableCopy {
 
     /** md5 of the range's rows in key order, computed inside the database. */
     private String digest(Connection c) throws SQLException {
-      String order = key == null ? "t::text" : Sql.ident(key);
       try (Statement st = c.createStatement();
           ResultSet rs =
               st.executeQuery(

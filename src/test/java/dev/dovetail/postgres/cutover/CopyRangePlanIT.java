@@ -20,7 +20,9 @@ class CopyRangePlanIT {
           QualifiedTable.parse("public.stale"),
           QualifiedTable.parse("public.sparse"),
           QualifiedTable.parse("public.unanalyzed"),
-          QualifiedTable.parse("public.empty"));
+          QualifiedTable.parse("public.empty"),
+          QualifiedTable.parse("public.named"),
+          QualifiedTable.parse("public.composite"));
 
   @Test
   void rangesFollowTheEstimateAndCoverEveryKey() throws Exception {
@@ -40,7 +42,15 @@ class CopyRangePlanIT {
           // Never analyzed: the key span stands in.
           "CREATE TABLE unanalyzed (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = off)",
           "INSERT INTO unanalyzed SELECT g, 'v' || g FROM generate_series(1, 5000) g",
-          "CREATE TABLE empty (id int PRIMARY KEY, v text)");
+          "CREATE TABLE empty (id int PRIMARY KEY, v text)",
+          // Keys that are not one integer: bounds found by walking the key's index. Text keys
+          // whose "C" order differs from a linguistic one, and quotes inside key values.
+          "CREATE TABLE named (code text PRIMARY KEY, v int)",
+          "INSERT INTO named SELECT CASE g % 3 WHEN 0 THEN 'a''b-' WHEN 1 THEN 'B_' ELSE 'é' END"
+              + " || g, g FROM generate_series(1, 4500) g",
+          "CREATE TABLE composite (tenant uuid, seq int, v text, PRIMARY KEY (tenant, seq))",
+          "INSERT INTO composite SELECT md5((g % 7)::text)::uuid, g, 'v' || g"
+              + " FROM generate_series(1, 3000) g");
       var names = CutoverNames.of("plan", source.name());
       try (CutoverDatabase cutover = CutoverDatabase.open(source.uri(), target.uri(), names)) {
         try {
@@ -50,11 +60,32 @@ class CopyRangePlanIT {
           var copy =
               new TableCopy(PgUri.parse(source.uri()), PgUri.parse(target.uri()), names, 2, 1000);
           var result = copy.run(TABLES, (table, range, rows) -> {});
-          assertEquals(115_000, result.rowsCopied(), result.toString());
-          for (var t : List.of("stale", "sparse", "unanalyzed", "empty")) {
-            String sql = "SELECT count(*) || ':' || coalesce(sum(id), 0) FROM " + t;
+          assertEquals(122_500, result.rowsCopied(), result.toString());
+          for (var t : List.of("stale", "sparse", "unanalyzed", "empty", "named", "composite")) {
+            String sql =
+                "SELECT count(*) || ':' || md5(coalesce(string_agg(x::text, ',' ORDER BY x::text), '')) FROM "
+                    + t
+                    + " x";
             assertEquals(source.queryString(sql), target.queryString(sql), t);
           }
+          assertEquals(5, ranges(target, "public.named"), "4,500 rows: 4 full ranges and the rest");
+          assertEquals(
+              4,
+              ranges(target, "public.composite"),
+              "3,000 rows: 3 full ranges and the open last one, empty");
+
+          // Run again as after a crash: a new snapshot, and every range is compared by its digest
+          // (key order, the walked keys' literal bounds on both servers); only the changed one
+          // moves.
+          source.execute("UPDATE named SET v = -1 WHERE code = 'B_1'");
+          var resumed = copy.run(TABLES, (table, range, rows) -> {});
+          assertEquals(1, resumed.rangesCopied(), resumed.toString());
+          assertEquals(
+              ranges(target, "public.stale") + 10 + 5 + 1 + 5 + 4 - 1,
+              resumed.rangesKeptOnResume(),
+              resumed.toString());
+          assertEquals(
+              -1, target.queryLong("SELECT v FROM named WHERE code = 'B_1'"), "the change moved");
           long stale = ranges(target, "public.stale");
           assertTrue(stale >= 80 && stale <= 120, "about 100 ranges for stale: " + stale);
           assertEquals(10, ranges(target, "public.sparse"), "10,000 rows in ranges of 1,000");
