@@ -172,8 +172,13 @@ class DualWriteCutoverIT {
     target.execute(
         "DELETE FROM accounts WHERE id IN (2, 4, 6)",
         "UPDATE accounts SET score = -1 WHERE id = 8");
+    // Another gate may turn red first (a lag blip right after the subscription came back also
+    // falls back): wait until the fallback stands and the round has named the changed row.
     var fellBack =
-        await(c -> has(c, ConditionTypes.DEGRADED, "True", Reasons.READ_STEP_ROLLED_BACK));
+        await(
+            c ->
+                has(c, ConditionTypes.DEGRADED, "True", Reasons.READ_STEP_ROLLED_BACK)
+                    && message(c, ConditionTypes.CONSISTENT).contains("public.accounts:8"));
     StatusFixtures.record("dualwritecutover-rolled-back", fellBack);
     assertEquals(50, fellBack.getStatus().getReadFromTargetPercent(), "back to the last good step");
     assertEquals("50", flag().getData().get(FlagDefinition.READ_PERCENT_KEY));
