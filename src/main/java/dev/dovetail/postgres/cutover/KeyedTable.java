@@ -309,15 +309,7 @@ final class KeyedTable {
    * literals and cast to the key column's catalog type.
    */
   String rangeLiteral(RowKey lower, RowKey upper) {
-    String keyRow = "(" + keyOrder() + ")";
-    var parts = new ArrayList<String>();
-    if (lower != null) {
-      parts.add(keyRow + " > " + literalRow(lower));
-    }
-    if (upper != null) {
-      parts.add(keyRow + " <= " + literalRow(upper));
-    }
-    return parts.isEmpty() ? "true" : String.join(" AND ", parts);
+    return between(lower, upper, this::literalRow);
   }
 
   private String literalRow(RowKey bound) {
@@ -340,15 +332,21 @@ final class KeyedTable {
 
   /** (lower, upper] as a row comparison on the key; either side may be open (null). */
   private String range(RowKey lower, RowKey upper) {
-    String keyRow = "(" + keyOrder() + ")";
     String params =
         "(" + key.stream().map(KeyColumn::parameter).collect(Collectors.joining(", ")) + ")";
+    return between(lower, upper, bound -> params);
+  }
+
+  /** (lower, upper] on the key row, each present bound written by {@code row}. */
+  private String between(
+      RowKey lower, RowKey upper, java.util.function.Function<RowKey, String> row) {
+    String keyRow = "(" + keyOrder() + ")";
     var parts = new ArrayList<String>();
     if (lower != null) {
-      parts.add(keyRow + " > " + params);
+      parts.add(keyRow + " > " + row.apply(lower));
     }
     if (upper != null) {
-      parts.add(keyRow + " <= " + params);
+      parts.add(keyRow + " <= " + row.apply(upper));
     }
     return parts.isEmpty() ? "true" : String.join(" AND ", parts);
   }
