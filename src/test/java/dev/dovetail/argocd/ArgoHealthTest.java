@@ -47,6 +47,8 @@ class ArgoHealthTest {
               of("Progressing", "Queued: waits for DatabaseMigration fixtures/rename")),
           Map.entry("databasemigration-dry-run", of("Suspended", "Planned: spec.dryRun is true")),
           Map.entry(
+              "databasemigration-space-estimate", of("Suspended", "Planned: spec.dryRun is true")),
+          Map.entry(
               "databasemigration-stale-generation",
               of("Progressing", "Waiting for the Dovetail operator to observe generation")),
           Map.entry("databasemigration-expanded", of("Healthy", "Expanded: expand verified")),

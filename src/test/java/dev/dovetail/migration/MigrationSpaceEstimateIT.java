@@ -13,6 +13,7 @@ import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
+import dev.dovetail.testing.StatusFixtures;
 import dev.dovetail.testing.TestDatabase;
 import dev.dovetail.testing.TestPostgres;
 import dev.dovetail.testing.UsersTable;
@@ -61,16 +62,19 @@ class MigrationSpaceEstimateIT {
             Operation.createIndex(new CreateIndex("users", "users_email", List.of("email"))));
     m.getSpec().setDryRun(true);
     Manifests.create(harness.client(), m);
-    awaitCondition(
-        harness.client(),
-        DatabaseMigration.class,
-        NS,
-        "sized",
-        ConditionTypes.READY,
-        "False",
-        Reasons.DRY_RUN,
-        Duration.ofSeconds(30));
-    List<String> space = Manifests.get(harness.client(), NS, "sized").getStatus().getSpaceNeeded();
+    var planned =
+        awaitCondition(
+            harness.client(),
+            DatabaseMigration.class,
+            NS,
+            "sized",
+            ConditionTypes.READY,
+            "False",
+            Reasons.DRY_RUN,
+            Duration.ofSeconds(30));
+    // README.md shows this status.spaceNeeded (ReadmeStatusTest checks it against the fixture).
+    StatusFixtures.record("databasemigration-space-estimate", planned);
+    List<String> space = planned.getStatus().getSpaceNeeded();
     assertEquals(2, space.size(), space.toString());
     long heap = db.queryLong("SELECT pg_relation_size('users')");
     assertTrue(heap > 0, "the table has pages");
