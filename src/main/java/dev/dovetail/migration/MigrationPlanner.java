@@ -363,7 +363,10 @@ public final class MigrationPlanner {
         false);
   }
 
-  /** Contracted operations that hid their old side: clean up once spec.cleanupAfter has passed. */
+  /**
+   * Contracted operations: clean up (drop what contract hid, or just record the end of the window)
+   * once spec.cleanupAfter has passed; until then the contract can be undone.
+   */
   private static MigrationStep cleanup(MigrationObservation o) {
     Instant next = null;
     for (var d : o.desired()) {
@@ -387,9 +390,10 @@ public final class MigrationPlanner {
       return new Done(
           "Contracted",
           Reasons.CLEANUP_PENDING,
-          "contract done; the old side is hidden and kept in sync until %s (spec.cleanupAfter %s):"
+          "contract done and reversible until %s (spec.cleanupAfter %s): setting spec.phase back"
                   .formatted(next, Durations.format(o.cleanupAfter()))
-              + " setting spec.phase back to Expand until then restores it",
+              + " to Expand until then restores the expanded schema (a hidden old side, kept in"
+              + " sync, comes back with every value written meanwhile)",
           true);
     }
     return new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true);

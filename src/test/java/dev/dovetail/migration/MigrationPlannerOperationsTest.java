@@ -161,6 +161,22 @@ class MigrationPlannerOperationsTest {
             null));
   }
 
+  /** The shape's operation contracted {@code secondsAgo}, spec as recorded by the actor. */
+  void contracted(Shape shape, int secondsAgo) {
+    recorded.put(
+        shape.id(),
+        new OperationRecord(
+            shape.id(),
+            shape == TYPE ? TYPE_SPEC : INDEX_SPEC,
+            OperationStates.CONTRACTED,
+            NOW.minusSeconds(600),
+            NOW.minusSeconds(secondsAgo),
+            0,
+            null,
+            null,
+            null));
+  }
+
   @Test
   void operationsOfDifferentKindsExpandInSpecOrderOneStepPerPass() {
     assertEquals(INDEX.id(), assertInstanceOf(Expand.class, next()).change().id());
@@ -254,18 +270,7 @@ class MigrationPlannerOperationsTest {
     record(INDEX, OperationStates.CONTRACTED, 0, 9);
     assertEquals(TYPE.id(), assertInstanceOf(Contract.class, next()).change().id());
     cleanupAfter = Duration.ofHours(1);
-    recorded.put(
-        TYPE.id(),
-        new OperationRecord(
-            TYPE.id(),
-            TYPE_SPEC,
-            OperationStates.CONTRACTED,
-            NOW.minusSeconds(600),
-            NOW.minusSeconds(60),
-            0,
-            null,
-            null,
-            null));
+    contracted(TYPE, 60);
     var pending = assertInstanceOf(Done.class, next());
     assertEquals(Reasons.CLEANUP_PENDING, pending.reason());
     assertTrue(pending.ready());
@@ -278,37 +283,48 @@ class MigrationPlannerOperationsTest {
   void phaseBackToExpandUndoesAHiddenContractButNotAFinalOne() {
     desired = new ArrayList<>(List.of(d(0, INDEX), d(1, TYPE)));
     record(INDEX, OperationStates.VALIDATED, 0, 9);
-    recorded.put(
-        TYPE.id(),
-        new OperationRecord(
-            TYPE.id(),
-            TYPE_SPEC,
-            OperationStates.CONTRACTED,
-            NOW.minusSeconds(600),
-            NOW.minusSeconds(60),
-            0,
-            null,
-            null,
-            null));
+    contracted(TYPE, 60);
     var undo = assertInstanceOf(Uncontract.class, next());
     assertEquals(TYPE.id(), undo.operationId());
     assertEquals("spec.phase is Expand", undo.why());
 
-    record(INDEX, OperationStates.CONTRACTED, 0, 9); // a kind whose contract is final
-    recorded.put(
-        TYPE.id(),
-        new OperationRecord(
-            TYPE.id(),
-            TYPE_SPEC,
-            OperationStates.VALIDATED,
-            NOW.minusSeconds(600),
-            null,
-            0,
-            null,
-            null,
-            null));
+    record(INDEX, OperationStates.CLEANED, 0, 9); // cleaned up: final, whatever the kind
+    record(TYPE, OperationStates.VALIDATED, 0, 10);
     var irreversible = assertInstanceOf(Done.class, next());
     assertEquals(Reasons.CONTRACT_IRREVERSIBLE, irreversible.reason());
+  }
+
+  @Test
+  void aContractThatChangedNothingIsUndoneUntilCleanupThenItsExpandRollsBack() {
+    desired = new ArrayList<>(List.of(d(0, INDEX)));
+    cleanupAfter = Duration.ofHours(1);
+    contracted(INDEX, 60); // createIndex: contract has no statement
+    spec.setPhase(MigrationPhase.Contract);
+    assertEquals(Reasons.CLEANUP_PENDING, assertInstanceOf(Done.class, next()).reason());
+
+    spec.setPhase(MigrationPhase.Expand);
+    var back = assertInstanceOf(Uncontract.class, next());
+    assertEquals(INDEX.id(), back.operationId());
+    assertEquals(List.of(), back.change().uncontract(), "nothing to undo but the state");
+
+    desired = new ArrayList<>(); // removed from the spec while contracted
+    rollbackable.put(INDEX.id(), Optional.of(INDEX));
+    var removed = assertInstanceOf(Uncontract.class, next());
+    assertTrue(removed.why().contains("removed from spec.operations"), removed.why());
+    record(INDEX, OperationStates.VALIDATED, 0, 9);
+    assertEquals(INDEX.id(), assertInstanceOf(RollBack.class, next()).operationId());
+  }
+
+  @Test
+  void aContractThatChangedNothingIsCleanedOnceCleanupAfterPassed() {
+    desired = new ArrayList<>(List.of(d(0, INDEX)));
+    spec.setPhase(MigrationPhase.Contract);
+    cleanupAfter = Duration.ofSeconds(30);
+    contracted(INDEX, 60);
+    var cleanup = assertInstanceOf(Cleanup.class, next());
+    assertEquals(INDEX.id(), cleanup.change().id());
+    assertEquals(
+        List.of(), cleanup.change().change().cleanup(), "nothing to drop: only recorded cleaned");
   }
 
   @Test

@@ -324,8 +324,8 @@ class MigrationPlannerTest {
   }
 
   @Test
-  void contractedMigrationIsDoneAndCannotGoBack() {
-    record("contracted");
+  void cleanedUpMigrationIsDoneAndCannotGoBack() {
+    record("cleaned"); // contract and cleanup ran: the old column is dropped
     spec.setPhase(MigrationPhase.Contract);
     assertEquals(Reasons.CONTRACTED, assertInstanceOf(Done.class, next()).reason());
     spec.setPhase(MigrationPhase.Expand);

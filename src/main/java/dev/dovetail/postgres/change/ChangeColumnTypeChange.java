@@ -82,11 +82,6 @@ final class ChangeColumnTypeChange implements SchemaChange {
         protected List<String> restructures(ChangeColumnType s) {
           return List.of(s.getSchema() + "." + s.getTable() + "." + s.getColumn());
         }
-
-        @Override
-        protected boolean reversibleContract() {
-          return true;
-        }
       };
 
   private final ChangeColumnType spec;

@@ -77,9 +77,13 @@ public abstract class ChangeKind<S> {
     return false;
   }
 
-  /** Whether a contracted operation of this kind can still be undone until its cleanup. */
+  /**
+   * Whether a contracted operation of this kind can still be undone until its cleanup: true unless
+   * its contract drops something {@link SchemaChange#uncontract()} cannot rebuild. Kinds with
+   * nothing to undo at contract are reversible too (their uncontract is empty).
+   */
   protected boolean reversibleContract() {
-    return false;
+    return true;
   }
 
   /** A column that expand will add. */

@@ -40,8 +40,8 @@ public final class ChangeResolver {
   }
 
   /**
-   * Whether a recorded operation is finished for good: contracted (for kinds that hide the old
-   * side, cleaned up). Nothing of it is undone, not even by Abandon or deletion.
+   * Whether a recorded operation is finished for good: cleaned up, or contracted for a kind whose
+   * contract cannot be reversed. Nothing of it is undone, not even by Abandon or deletion.
    */
   public static boolean isFinal(OperationRecord record) {
     if (OperationStates.CLEANED.equals(record.state())

@@ -54,11 +54,6 @@ final class DropColumnChange implements SchemaChange {
         protected List<String> restructures(DropColumn s) {
           return List.of(s.getSchema() + "." + s.getTable() + "." + s.getColumn());
         }
-
-        @Override
-        protected boolean reversibleContract() {
-          return true;
-        }
       };
 
   private final DropColumn spec;

@@ -64,6 +64,11 @@ final class DropIndexChange implements SchemaChange {
         protected Optional<SchemaChange> forUndo(DropIndex s, Catalog catalog) {
           return Optional.of(new DropIndexChange(s, KIND.id(s), null, null));
         }
+
+        @Override
+        protected boolean reversibleContract() {
+          return false; // contract drops the index; its definition is not kept
+        }
       };
 
   private final DropIndex spec;

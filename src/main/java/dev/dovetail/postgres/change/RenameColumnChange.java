@@ -83,11 +83,6 @@ public final class RenameColumnChange implements SchemaChange {
         protected List<String> restructures(RenameColumn s) {
           return List.of(s.getSchema() + "." + s.getTable() + "." + s.getFrom());
         }
-
-        @Override
-        protected boolean reversibleContract() {
-          return true;
-        }
       };
 
   private final RenameColumn spec;

@@ -77,6 +77,11 @@ final class RenameTableChange implements SchemaChange {
         protected boolean renamesTables() {
           return true;
         }
+
+        @Override
+        protected boolean reversibleContract() {
+          return false; // contract drops the compatibility view
+        }
       };
 
   private final RenameTable spec;

@@ -55,7 +55,7 @@ public interface SchemaChange {
 
   /**
    * Undoes the contract while {@link #cleanup()} has not run: non-empty for kinds that hide the old
-   * side at contract instead of dropping it.
+   * side at contract instead of dropping it; empty for kinds whose contract changes nothing.
    */
   default List<DdlStep> uncontract() {
     return List.of();
@@ -68,11 +68,6 @@ public interface SchemaChange {
 
   /** Undoes expand (and validation): the table ends as it was. Idempotent. */
   List<DdlStep> rollback();
-
-  /** Whether contract hides the old side (undone by {@link #uncontract()}) until cleanup. */
-  default boolean reversibleContract() {
-    return !cleanup().isEmpty();
-  }
 
   /** Every statement above, labelled with its stage, lock and hazard, for status.plan. */
   default List<PlannedStatement> plan(String label) {

@@ -51,11 +51,6 @@ final class SetNotNullChange implements SchemaChange {
               .table(s.getSchema(), s.getTable())
               .map(t -> new SetNotNullChange(s, KIND.id(s), t));
         }
-
-        @Override
-        protected boolean reversibleContract() {
-          return true;
-        }
       };
 
   private final SetNotNull spec;
