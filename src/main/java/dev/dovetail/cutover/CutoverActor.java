@@ -5,7 +5,7 @@ import dev.dovetail.api.v1alpha1.CutoverSync;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.api.v1alpha1.Durations;
-import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.EventReason;
 import dev.dovetail.cutover.CutoverPlan.Action;
 import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
@@ -78,9 +78,9 @@ final class CutoverActor {
             // Before the subscription: a failure here repeats on the next pass, after it would not.
             var added = db.addForeignKeys(tables);
             if (!added.isEmpty()) {
-              events.normal(
+              events.record(
                   cutover,
-                  Reasons.FOREIGN_KEYS_ADDED,
+                  EventReason.FOREIGN_KEYS_ADDED,
                   "added NOT VALID on the target, checked for its own writes from now on: "
                       + describe(added));
             }
@@ -98,9 +98,9 @@ final class CutoverActor {
           case VALIDATE_FOREIGN_KEYS -> {
             var validated = db.validateForeignKeys(tables);
             if (!validated.isEmpty()) {
-              events.normal(
+              events.record(
                   cutover,
-                  Reasons.FOREIGN_KEYS_VALIDATED,
+                  EventReason.FOREIGN_KEYS_VALIDATED,
                   "validated on the target before it takes writes: " + describe(validated));
             }
           }
@@ -140,9 +140,9 @@ final class CutoverActor {
   private void reportForeignKeysNotMoved(DualWriteCutover cutover, List<ForeignKeyState> keys) {
     var notMoved = keys.stream().filter(k -> k.state() == ForeignKeyState.State.NotMoved).toList();
     if (!notMoved.isEmpty()) {
-      events.warning(
+      events.record(
           cutover,
-          Reasons.FOREIGN_KEYS_NOT_MOVED,
+          EventReason.FOREIGN_KEYS_NOT_MOVED,
           "not created on the target, they reference tables outside the move: "
               + describe(notMoved));
     }

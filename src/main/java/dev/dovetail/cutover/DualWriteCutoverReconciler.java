@@ -3,7 +3,7 @@ package dev.dovetail.cutover;
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverStatus;
-import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.EventReason;
 import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.kube.Labels;
 import dev.dovetail.kube.StatusUpdates;
@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,19 +36,6 @@ import java.util.function.Function;
 public class DualWriteCutoverReconciler
     implements Reconciler<DualWriteCutover>, Cleaner<DualWriteCutover> {
   public static final String NAME = "dualwritecutover";
-
-  static final Set<String> WARNINGS =
-      Set.of(
-          Reasons.INVALID_SPEC,
-          Reasons.DATABASE_UNREACHABLE,
-          Reasons.COPY_FAILED,
-          Reasons.COMPARE_FAILED,
-          Reasons.STEP_FAILED,
-          Reasons.REPLICATION_LAGGING,
-          Reasons.SUBSCRIPTION_DISABLED,
-          Reasons.VERIFICATION_MISMATCH,
-          Reasons.READ_STEP_ROLLED_BACK,
-          Reasons.WRITE_SWITCH_ABORTED);
 
   private final DovetailConfig config;
   private final Metrics metrics;
@@ -92,7 +78,7 @@ public class DualWriteCutoverReconciler
               ? new CutoverActor.Outcome(null, null, null, plan.writes())
               : new CutoverActor(client, config, flag).act(plan, cutover, connection.db(), seen);
       var status = CutoverRecorder.status(cutover, seen, plan, outcome, clock.instant());
-      new TransitionEvents(client, WARNINGS)
+      new TransitionEvents(client)
           .onTransition(
               cutover,
               cutover.getStatus() == null ? null : cutover.getStatus().getPhase(),
@@ -115,9 +101,9 @@ public class DualWriteCutoverReconciler
     try (var connection = CutoverConnection.open(context.getClient(), cutover)) {
       if (connection.db() == null) {
         if (connection.credentialsUnreadable()) {
-          events.warning(
+          events.record(
               cutover,
-              Reasons.STEP_FAILED,
+              EventReason.STEP_FAILED,
               "cannot clean up ("
                   + connection.unreachable()
                   + "); drop by hand: "
@@ -125,19 +111,21 @@ public class DualWriteCutoverReconciler
           metrics.forget(cutover);
           return DeleteControl.defaultDelete();
         }
-        events.warning(cutover, Reasons.STEP_FAILED, "cleanup waits: " + connection.unreachable());
+        events.record(
+            cutover, EventReason.STEP_FAILED, "cleanup waits: " + connection.unreachable());
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(30));
       }
       connection.db().cleanup();
       metrics.forget(cutover);
-      events.normal(
+      events.record(
           cutover,
-          Reasons.CLEANED_UP,
+          EventReason.CLEANED_UP,
           "removed the subscriptions, slots, publications, write guards and heartbeat of this"
               + " cutover; every table and row is kept");
       return DeleteControl.defaultDelete();
     } catch (SQLException e) {
-      events.warning(cutover, Reasons.STEP_FAILED, "cleanup failed, retrying: " + e.getMessage());
+      events.record(
+          cutover, EventReason.STEP_FAILED, "cleanup failed, retrying: " + e.getMessage());
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
     }
   }

@@ -1,5 +1,6 @@
 package dev.dovetail.kube;
 
+import dev.dovetail.api.v1alpha1.EventReason;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.MicroTime;
@@ -10,7 +11,10 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
-/** core/v1 Events for `kubectl describe`. Recording an Event never fails a reconcile. */
+/**
+ * core/v1 Events for `kubectl describe`. The reason is one of the closed set {@link EventReason},
+ * which also fixes the Event's type. Recording an Event never fails a reconcile.
+ */
 public final class EventRecorder {
   public static final String COMPONENT = "dovetail-operator";
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
@@ -21,15 +25,8 @@ public final class EventRecorder {
     this.client = client;
   }
 
-  public void normal(HasMetadata obj, String reason, String message) {
-    record(obj, "Normal", reason, message);
-  }
-
-  public void warning(HasMetadata obj, String reason, String message) {
-    record(obj, "Warning", reason, message);
-  }
-
-  private void record(HasMetadata obj, String type, String reason, String message) {
+  public void record(HasMetadata obj, EventReason event, String message) {
+    String reason = event.reason();
     Instant now = Instant.now();
     String ts = now.truncatedTo(ChronoUnit.SECONDS).toString();
     String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -51,7 +48,7 @@ public final class EventRecorder {
                   .withNamespace(obj.getMetadata().getNamespace())
                   .withUid(obj.getMetadata().getUid())
                   .endInvolvedObject()
-                  .withType(type)
+                  .withType(event.type().name())
                   .withReason(reason)
                   .withMessage(
                       message == null

@@ -1,25 +1,27 @@
 package dev.dovetail.kube;
 
 import dev.dovetail.api.v1alpha1.ConditionTypes;
+import dev.dovetail.api.v1alpha1.EventReason;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * One Event per user-visible transition of a resource: its phase or its Progressing reason changed.
- * The Event's reason is the condition reason, from the closed set in {@code Reasons}; the reasons a
- * person must look at are Warnings.
+ * The Event's reason is the Progressing condition's reason, which must be one of {@link
+ * EventReason} (its type says Normal or Warning); a condition reason outside that set is refused:
+ * logged as an error, no Event recorded.
  */
 public final class TransitionEvents {
-  private final EventRecorder recorder;
-  private final Set<String> warnings;
+  private static final Logger LOG = Logger.getLogger(TransitionEvents.class);
 
-  public TransitionEvents(KubernetesClient client, Set<String> warnings) {
+  private final EventRecorder recorder;
+
+  public TransitionEvents(KubernetesClient client) {
     this.recorder = new EventRecorder(client);
-    this.warnings = warnings;
   }
 
   /**
@@ -41,16 +43,18 @@ public final class TransitionEvents {
         Conditions.find(after, ConditionTypes.PROGRESSING)
             .map(c -> phaseAfter + ": " + c.getMessage())
             .orElse(phaseAfter);
-    if (warnings.contains(reasonAfter)) {
-      recorder.warning(obj, reasonAfter, message);
-    } else {
-      recorder.normal(obj, reasonAfter, message);
-    }
+    EventReason.of(reasonAfter)
+        .ifPresentOrElse(
+            event -> recorder.record(obj, event, message),
+            () ->
+                LOG.errorf(
+                    "no Event for %s: Progressing reason %s is not an EventReason (%s)",
+                    obj.getMetadata().getName(), reasonAfter, message));
   }
 
   /** A progress report within one phase (e.g. a backfill passing a quarter of the table). */
-  public void progress(HasMetadata obj, String reason, String message) {
-    recorder.normal(obj, reason, message);
+  public void progress(HasMetadata obj, EventReason reason, String message) {
+    recorder.record(obj, reason, message);
   }
 
   private static String reason(List<Condition> conditions) {

@@ -2,8 +2,8 @@ package dev.dovetail.migration;
 
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.EventReason;
 import dev.dovetail.api.v1alpha1.MigrationPhase;
-import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,9 +42,9 @@ final class MigrationCleanup {
       if (db.connection() == null) {
         String why = db.unreachable() == null ? "the spec names no database" : db.unreachable();
         new EventRecorder(client)
-            .warning(
+            .record(
                 original,
-                Reasons.DATABASE_UNREACHABLE,
+                EventReason.DATABASE_UNREACHABLE,
                 "deleted without cleanup; sync triggers or columns this migration added may remain: "
                     + why);
         LOG.warnf("%s deleted without cleanup: %s", MigrationJobs.migrationKey(m), why);

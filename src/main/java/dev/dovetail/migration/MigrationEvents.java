@@ -3,37 +3,21 @@ package dev.dovetail.migration;
 import dev.dovetail.api.v1alpha1.BackfillStatus;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.api.v1alpha1.DatabaseMigrationStatus;
-import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.EventReason;
 import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.kube.TransitionEvents;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import java.util.Set;
 
-/** The DatabaseMigration's Events: one per transition, Warnings for the reasons listed here. */
+/**
+ * The DatabaseMigration's Events: one per transition, plus long transactions and backfill quarters.
+ */
 final class MigrationEvents {
-  private static final Set<String> WARNINGS =
-      Set.of(
-          Reasons.INVALID_SPEC,
-          Reasons.DATABASE_UNREACHABLE,
-          Reasons.REPLICATION_LAGGING,
-          Reasons.LOCK_TIMEOUT,
-          Reasons.BACKFILL_FAILED,
-          Reasons.VERIFICATION_FAILED,
-          Reasons.VERIFICATION_MISMATCH,
-          Reasons.CONTRACT_IRREVERSIBLE,
-          Reasons.EXPAND_NOT_VERIFIED,
-          Reasons.CONSTRAINT_VIOLATED,
-          Reasons.DUPLICATE_KEYS,
-          Reasons.INDEX_BUILD_FAILED,
-          Reasons.DDL_FAILED,
-          Reasons.EXPAND_TIMED_OUT);
-
   private final TransitionEvents events;
   private final EventRecorder recorder;
 
   MigrationEvents(KubernetesClient client) {
-    this.events = new TransitionEvents(client, WARNINGS);
+    this.events = new TransitionEvents(client);
     this.recorder = new EventRecorder(client);
   }
 
@@ -55,9 +39,9 @@ final class MigrationEvents {
     var before = previous == null ? List.<String>of() : previous.getLongTransactions();
     for (String t : next.getLongTransactions()) {
       if (!before.contains(t)) {
-        recorder.warning(
+        recorder.record(
             m,
-            Reasons.LONG_RUNNING_TRANSACTION,
+            EventReason.LONG_RUNNING_TRANSACTION,
             "transaction open longer than spec.gates.longTransactionWarning holds a lock on a"
                 + " table this migration changes (DDL waits out lock_timeout while it lasts): "
                 + t);
@@ -77,7 +61,7 @@ final class MigrationEvents {
     if (now > was && now < 4) {
       events.progress(
           m,
-          Reasons.BACKFILL_RUNNING,
+          EventReason.BACKFILL_RUNNING,
           "backfill %d%%: %d of ~%d rows, %d rows/s, about %s left"
               .formatted(
                   now * 25,

@@ -6,22 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.dovetail.api.v1alpha1.Reasons;
+import dev.dovetail.api.v1alpha1.EventReason;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What {@code kubectl describe} reads, taken from a real integration run: the whole object (minus
@@ -30,8 +25,8 @@ import java.util.stream.Collectors;
  * target/describe-fixtures/} and, the first time, to the committed {@code
  * src/test/resources/describe-fixtures/}. Later runs check that the committed copy still describes
  * what the operator does: the same Argo CD health summary ({@link StatusFixtures#health}), every
- * Event reason from the closed set in {@link Reasons}, and the same last reason. Messages, counts
- * and times are kept as first recorded.
+ * Event from the closed set {@link EventReason}, and the same last reason. Messages, counts and
+ * times are kept as first recorded.
  */
 public final class DescribeFixtures {
   public static final Path COMMITTED = Path.of("src/test/resources/describe-fixtures");
@@ -40,14 +35,6 @@ public final class DescribeFixtures {
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   private DescribeFixtures() {}
-
-  /** The reasons an Event may carry: every constant of {@link Reasons}. */
-  public static Set<String> closedReasons() {
-    return Arrays.stream(Reasons.class.getFields())
-        .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getType() == String.class)
-        .map(DescribeFixtures::value)
-        .collect(Collectors.toUnmodifiableSet());
-  }
 
   public static void record(String name, KubernetesClient client, HasMetadata resource) {
     List<Event> events =
@@ -95,17 +82,16 @@ public final class DescribeFixtures {
     }
   }
 
-  /** Events exist and every reason is one of the closed set. */
+  /** Events exist and every one has a reason of the closed set, with that reason's type. */
   private static void check(JsonNode fixture) {
     JsonNode events = fixture.path("events");
     if (events.isEmpty()) {
       throw new AssertionError("no Event was recorded for " + fixture.at("/object/metadata/name"));
     }
-    Set<String> closed = closedReasons();
     for (JsonNode e : events) {
-      if (!closed.contains(e.path("reason").asText())) {
-        throw new AssertionError(
-            "Event reason " + e.path("reason").asText() + " is not in Reasons: " + e);
+      var reason = EventReason.of(e.path("reason").asText());
+      if (reason.isEmpty() || !reason.get().type().name().equals(e.path("type").asText())) {
+        throw new AssertionError("Event is not of the closed set EventReason: " + e);
       }
     }
   }
@@ -125,14 +111,6 @@ public final class DescribeFixtures {
     ObjectNode copy = node.deepCopy();
     ((ObjectNode) copy.path("metadata")).remove("managedFields");
     return copy;
-  }
-
-  private static String value(Field f) {
-    try {
-      return (String) f.get(null);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void write(Path file, JsonNode fixture) throws IOException {
