@@ -69,10 +69,15 @@ public final class Metrics {
       MetricFamily.gauge(
           "dovetail_verification_rows_repaired",
           "Rows missing on the target that the latest round copied from the source.");
-  public static final MetricFamily READ_FROM_TARGET_PERCENT =
+
+  /**
+   * A ratio, not a percent: Prometheus' base unit for a fraction (spec.readFromTargetPercent/100).
+   */
+  public static final MetricFamily READ_FROM_TARGET_RATIO =
       MetricFamily.gauge(
-          "dovetail_read_from_target_percent",
-          "Percent of reads the routing flag sends to the target.");
+          "dovetail_read_from_target_ratio",
+          "Fraction of reads (0 to 1) the routing flag sends to the target.");
+
   public static final MetricFamily GATE_OPEN =
       MetricFamily.gauge(
           "dovetail_gate_open", "1 when the gate (a status condition) is True, else 0.");
@@ -101,7 +106,7 @@ public final class Metrics {
           VERIFICATION_ROWS_PENDING,
           VERIFICATION_MISMATCHES,
           VERIFICATION_ROWS_REPAIRED,
-          READ_FROM_TARGET_PERCENT,
+          READ_FROM_TARGET_RATIO,
           GATE_OPEN,
           READY,
           RECONCILE_ERRORS);

@@ -72,7 +72,7 @@ final class StatusSamples {
       add(out, Metrics.VERIFICATION_ROWS_REPAIRED, verification.missingRepaired());
     }
     if (status.getReadFromTargetPercent() != null) {
-      out.add(Sample.of(Metrics.READ_FROM_TARGET_PERCENT, status.getReadFromTargetPercent()));
+      out.add(Sample.of(Metrics.READ_FROM_TARGET_RATIO, status.getReadFromTargetPercent() / 100.0));
     }
     conditions(out, status.getConditions());
     return out;

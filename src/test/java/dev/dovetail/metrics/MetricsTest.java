@@ -48,7 +48,7 @@ class MetricsTest {
     assertLine(text, "dovetail_verification_rows_checked{" + LABELS + "} 500288");
     assertLine(text, "dovetail_verification_mismatches{" + LABELS + "} 2");
     assertLine(text, "dovetail_verification_rows_repaired{" + LABELS + "} 3");
-    assertLine(text, "dovetail_read_from_target_percent{" + LABELS + "} 10");
+    assertLine(text, "dovetail_read_from_target_ratio{" + LABELS + "} 0.1");
     assertLine(text, "dovetail_gate_open{" + LABELS + ",gate=\"ReplicationHealthy\"} 1");
     assertLine(text, "dovetail_gate_open{" + LABELS + ",gate=\"Consistent\"} 0");
     assertLine(text, "dovetail_ready{" + LABELS + "} 0");
@@ -58,7 +58,7 @@ class MetricsTest {
     next.setReadFromTargetPercent(50);
     metrics.recordCutover(cutover, next); // the status just computed, before it is written
     String replaced = metrics.scrape();
-    assertLine(replaced, "dovetail_read_from_target_percent{" + LABELS + "} 50");
+    assertLine(replaced, "dovetail_read_from_target_ratio{" + LABELS + "} 0.5");
     assertFalse(replaced.contains("dovetail_copy_rows{"), "a record replaces the whole set");
 
     metrics.forget(cutover);
