@@ -9,14 +9,16 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The SQL of comparing one table on two servers by its primary key: chunk bounds (keyset, read on
  * the source), a digest of a key range computed inside each database (count and hash sum), per-row
- * md5s of a range or of given keys, a row of the source as JSON and its insertion on the target.
+ * md5s of a range or of given keys, rows of the source as JSON and their insertion on the target.
  *
  * <p>Rows are compared as the text of {@code ROW(columns)} with the columns named explicitly, so
  * column order on either server does not matter; the compare session fixes every setting that
@@ -194,10 +196,13 @@ final class KeyedTable {
   }
 
   /**
-   * Inserts one row given as JSON (from {@link #rowsAsJson}) unless its key exists by now; true
-   * when it inserted. Explicit values win over identity columns, as they do for replication.
+   * Inserts rows given as JSON (from {@link #rowsAsJson}) in one statement, each unless its key
+   * exists by now, and returns the keys it inserted. The rows travel as one JSON array in one bound
+   * parameter. Foreign keys are checked at the end of the statement, so rows of one call may
+   * reference each other; one row that breaks a constraint fails the whole statement. Explicit
+   * values win over identity columns, as they do for replication.
    */
-  boolean insert(Connection target, String json) throws SQLException {
+  Set<RowKey> insert(Connection target, Collection<String> rows) throws SQLException {
     String list = columns.stream().map(Sql::ident).collect(Collectors.joining(", "));
     String sql =
         "INSERT INTO "
@@ -206,13 +211,20 @@ final class KeyedTable {
             + list
             + ") OVERRIDING SYSTEM VALUE SELECT "
             + list
-            + " FROM json_populate_record(null::"
+            + " FROM json_populate_recordset(null::"
             + table.sql()
-            + ", ?::json) ON CONFLICT DO NOTHING";
+            + ", ?::json) ON CONFLICT DO NOTHING RETURNING "
+            + keyText();
+    var inserted = new LinkedHashSet<RowKey>();
     try (PreparedStatement ps = target.prepareStatement(sql)) {
-      ps.setString(1, json);
-      return ps.executeUpdate() == 1;
+      ps.setString(1, "[" + String.join(",", rows) + "]");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          inserted.add(key(rs));
+        }
+      }
     }
+    return inserted;
   }
 
   private Map<RowKey, String> byKeys(Connection c, String value, Collection<RowKey> keys)

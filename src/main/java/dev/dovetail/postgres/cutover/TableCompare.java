@@ -25,6 +25,13 @@ import org.jboss.logging.Logger;
  * rows that still differ, while the source row stayed the same, count; live writes therefore never
  * raise an alarm. Rows missing on the target are inserted from the source when repair is on; rows
  * that differ in value, or exist only on the target, are reported and never overwritten.
+ *
+ * <p>The target has the source's foreign keys (added NOT VALID after the copy, so they check every
+ * insert of the repair), so tables are walked parents first ({@link ParentsFirst}). A repaired row
+ * a key refuses (its parent comes later: a cycle of keys, a self-reference to a later batch) is
+ * held back and tried again once every table of the round was walked, until a pass repairs nothing
+ * more; a row still refused then is reported as differing, naming the key. Any other error of an
+ * insert fails the round.
  */
 public final class TableCompare {
   private static final Logger LOG = Logger.getLogger(TableCompare.class);
@@ -59,7 +66,9 @@ public final class TableCompare {
     ONLY_ON_TARGET,
     VALUES_DIFFER,
     UNVERIFIED,
-    REPAIR_OVERTAKEN
+    REPAIR_OVERTAKEN,
+    /** Missing on the target, and a foreign key refused its insert to the end of the round. */
+    PARENT_MISSING
   }
 
   private final PgUri sourceUri;
@@ -102,8 +111,9 @@ public final class TableCompare {
       KeyedTable.settle(source);
       KeyedTable.settle(target);
       Transactions.inOne(target, Bookkeeping.TARGET);
+      List<ForeignKeyState> foreignKeys = ForeignKeys.states(source, target, tables);
       var keyed = new ArrayList<KeyedTable>();
-      for (QualifiedTable table : tables) {
+      for (QualifiedTable table : ParentsFirst.order(tables, foreignKeys)) {
         keyed.add(KeyedTable.of(source, target, table));
       }
       long round = VerificationRounds.start(target, names.key());
@@ -114,8 +124,23 @@ public final class TableCompare {
       ExecutorService targetSide =
           Executors.newSingleThreadExecutor(r -> daemon(r, "compare-target"));
       try {
+        var walks = new ArrayList<Walk>();
         for (KeyedTable table : keyed) {
-          new Walk(source, target, targetSide, table, tally).run();
+          Walk walk = new Walk(source, target, targetSide, table, tally, foreignKeys);
+          walk.run();
+          walks.add(walk);
+        }
+        // A held-back row's parent may have been repaired by a later table or batch; each pass
+        // that repairs something may free more (a chain), and held-back rows only ever shrink.
+        long repairedInPass;
+        do {
+          repairedInPass = 0;
+          for (Walk walk : walks) {
+            repairedInPass += walk.retryHeldBack();
+          }
+        } while (repairedInPass > 0);
+        for (Walk walk : walks) {
+          walk.reportHeldBack();
         }
       } finally {
         targetSide.shutdownNow();
@@ -157,6 +182,11 @@ public final class TableCompare {
     private final ExecutorService targetSide;
     private final KeyedTable table;
     private final Tally tally;
+    private final List<ForeignKeyState> foreignKeys;
+
+    /** Rows a foreign key refused, each with the key's name on the target; retried later. */
+    private final Map<RowKey, String> heldBack = new LinkedHashMap<>();
+
     private long rechecked;
     private long repaired;
     private long differing;
@@ -166,12 +196,14 @@ public final class TableCompare {
         Connection target,
         ExecutorService targetSide,
         KeyedTable table,
-        Tally tally) {
+        Tally tally,
+        List<ForeignKeyState> foreignKeys) {
       this.source = source;
       this.target = target;
       this.targetSide = targetSide;
       this.table = table;
       this.tally = tally;
+      this.foreignKeys = foreignKeys;
     }
 
     void run() throws SQLException {
@@ -204,8 +236,8 @@ public final class TableCompare {
       tally.rowsCompared += rows;
       LOG.infof(
           "%s: %d rows in %d chunk(s), %d suspect row(s), %d missing row(s) repaired,"
-              + " %d differing",
-          table.table(), rows, chunks, rechecked, repaired, differing);
+              + " %d differing, %d held back by a foreign key",
+          table.table(), rows, chunks, rechecked, repaired, differing, heldBack.size());
     }
 
     private KeyedTable.Digest await(Future<KeyedTable.Digest> digest) throws SQLException {
@@ -328,17 +360,79 @@ public final class TableCompare {
         }
       }
       // The source's current row; a row deleted on the source since is not there and needs nothing.
-      Map<RowKey, String> rows = table.rowsAsJson(source, missing);
+      Map<RowKey, String> rows = inKeyOrder(missing, table.rowsAsJson(source, missing));
       if (!rows.isEmpty()) {
         beforeInsert.read(table.table(), rows.size());
       }
-      var inserted = new ArrayList<RowKey>();
-      for (RowKey k : missing) {
+      repair(rows);
+    }
+
+    /**
+     * Tries the held-back rows again, read anew from the source (one deleted there since needs
+     * nothing); those a key still refuses stay held back.
+     *
+     * @return how many were repaired now
+     */
+    long retryHeldBack() throws SQLException {
+      if (heldBack.isEmpty()) {
+        return 0;
+      }
+      var keys = new ArrayList<>(heldBack.keySet());
+      heldBack.clear();
+      long before = repaired;
+      repair(inKeyOrder(keys, table.rowsAsJson(source, keys)));
+      return repaired - before;
+    }
+
+    /** Reports what a foreign key still refuses at the end of the round. */
+    void reportHeldBack() {
+      if (heldBack.isEmpty()) {
+        return;
+      }
+      LOG.warnf(
+          "%s: %d missing row(s) not repaired: a foreign key finds no referenced row on the"
+              + " target",
+          table.table(), heldBack.size());
+      for (var e : heldBack.entrySet()) {
+        report(e.getKey(), Difference.PARENT_MISSING, parentMissing(e.getValue()));
+      }
+      heldBack.clear();
+    }
+
+    /** e.g. {@code not repaired: foreign key child_parent_fk -> public.parent finds ...}. */
+    private String parentMissing(String constraint) {
+      String references =
+          foreignKeys.stream()
+              .filter(k -> k.table().equals(table.table()))
+              .filter(k -> constraint != null && constraint.equals(k.nameOnTarget()))
+              .map(k -> " -> " + k.references())
+              .findFirst()
+              .orElse("");
+      return "not repaired: foreign key "
+          + constraint
+          + references
+          + " finds no referenced row on the target";
+    }
+
+    private Map<RowKey, String> inKeyOrder(List<RowKey> keys, Map<RowKey, String> rows) {
+      var ordered = new LinkedHashMap<RowKey, String>();
+      for (RowKey k : keys) {
         String json = rows.get(k);
-        if (json != null && table.insert(target, json)) {
-          inserted.add(k);
+        if (json != null) {
+          ordered.put(k, json);
         }
       }
+      return ordered;
+    }
+
+    /** Inserts the rows, holds back those a key refuses, and rechecks those inserted. */
+    private void repair(Map<RowKey, String> rows) throws SQLException {
+      if (rows.isEmpty()) {
+        return;
+      }
+      MissingRowRepair.Result result = MissingRowRepair.insert(target, table, rows);
+      heldBack.putAll(result.refused());
+      var inserted = new ArrayList<>(result.inserted());
       if (inserted.isEmpty()) {
         return;
       }
@@ -360,9 +454,15 @@ public final class TableCompare {
     }
 
     private void report(RowKey key, Difference kind) {
+      report(key, kind, null);
+    }
+
+    /** Counts the row as differing; {@code reason}, when given, follows its key in the report. */
+    private void report(RowKey key, Difference kind, String reason) {
       differing++;
-      tally.differing.add(key.report(table.table()));
-      LOG.debugf("%s: %s", key.report(table.table()), kind);
+      String entry = key.report(table.table()) + (reason == null ? "" : " (" + reason + ")");
+      tally.differing.add(entry);
+      LOG.debugf("%s: %s", entry, kind);
     }
   }
 }
