@@ -93,6 +93,11 @@ final class MigrationActor {
             OperationStates.VALIDATED);
       } else if (step instanceof Contract c) {
         var d = c.change();
+        // Committed before the contract drops it: uncontract builds it again from the record.
+        var kept = d.change().keptForUncontract();
+        if (kept.isPresent()) {
+          committed(db, tx -> Bookkeeping.keepForUncontract(tx, key, d.id(), kept.get()));
+        }
         stage(
             db,
             ddl,

@@ -167,11 +167,14 @@ public final class MigrationPlanner {
             && !isFinal(o, d)
             && (OperationStates.CONTRACTED.equals(state)
                 || OperationStates.UNCONTRACTING.equals(state))) {
-          return new Uncontract(
-              d.id(),
-              d.change(),
-              "spec.phase is Expand",
-              OperationStates.UNCONTRACTING.equals(state) ? o.step(d.id()) : 0);
+          // A refused step (an index rebuild meeting duplicates) waits like any forward step.
+          return failed(o, d)
+              .orElse(
+                  new Uncontract(
+                      d.id(),
+                      d.change(),
+                      "spec.phase is Expand",
+                      OperationStates.UNCONTRACTING.equals(state) ? o.step(d.id()) : 0));
         }
       }
       if (anyFinal) {
@@ -393,7 +396,8 @@ public final class MigrationPlanner {
           "contract done and reversible until %s (spec.cleanupAfter %s): setting spec.phase back"
                   .formatted(next, Durations.format(o.cleanupAfter()))
               + " to Expand until then restores the expanded schema (a hidden old side, kept in"
-              + " sync, comes back with every value written meanwhile)",
+              + " sync, comes back with every value written meanwhile; a dropped index is built"
+              + " again, a dropped view created again)",
           true);
     }
     return new Done("Contracted", Reasons.CONTRACTED, contractedMessage(o), true);

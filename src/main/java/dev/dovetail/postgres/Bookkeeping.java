@@ -67,6 +67,10 @@ public final class Bookkeeping {
           "ALTER TABLE dovetail.operations ADD COLUMN IF NOT EXISTS step int NOT NULL DEFAULT 0,"
               + " ADD COLUMN IF NOT EXISTS failure_reason text, ADD COLUMN IF NOT EXISTS failure"
               + " text, ADD COLUMN IF NOT EXISTS failed_at timestamptz");
+      // What a contract drops and its uncontract builds again (dropIndex: the index definition),
+      // written before the contract runs: neither the catalog nor the spec has it afterwards.
+      s.execute(
+          "ALTER TABLE dovetail.operations ADD COLUMN IF NOT EXISTS kept_for_uncontract jsonb");
       c.commit();
     } catch (SQLException e) {
       c.rollback();
@@ -89,9 +93,9 @@ public final class Bookkeeping {
         ResultSet rs =
             s.executeQuery(
                 "SELECT count(*) FROM pg_attribute WHERE attrelid = 'dovetail.operations'::regclass"
-                    + " AND attname = 'failed_at' AND NOT attisdropped")) {
+                    + " AND attname IN ('failed_at', 'kept_for_uncontract') AND NOT attisdropped")) {
       rs.next();
-      if (rs.getLong(1) != 1) {
+      if (rs.getLong(1) != 2) {
         return false;
       }
     }
@@ -247,6 +251,22 @@ public final class Bookkeeping {
         message);
   }
 
+  /**
+   * Keeps what the operation's contract is about to drop, so that uncontract can build it again
+   * after a restart and whatever the spec says by then (see {@link
+   * OperationRecord#keptForUncontract}).
+   */
+  public static void keepForUncontract(
+      Connection c, String migration, String operationId, String keptJson) throws SQLException {
+    update(
+        c,
+        "UPDATE dovetail.operations SET kept_for_uncontract = ?::jsonb WHERE migration = ? AND"
+            + " operation_id = ?",
+        keptJson,
+        migration,
+        operationId);
+  }
+
   /** Records a finished stage (expanded, validated, contracted, ...). */
   public static void recordOperation(
       Connection c, String migration, String operationId, String specJson, String state)
@@ -260,8 +280,8 @@ public final class Bookkeeping {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT operation_id, spec::text, state, expanded_at, contracted_at, step,"
-                + " failure_reason, failure, failed_at FROM dovetail.operations WHERE migration = ?"
-                + " ORDER BY expanded_at")) {
+                + " failure_reason, failure, failed_at, kept_for_uncontract::text FROM"
+                + " dovetail.operations WHERE migration = ? ORDER BY expanded_at")) {
       ps.setString(1, migration);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -275,7 +295,8 @@ public final class Bookkeeping {
                   rs.getInt(6),
                   rs.getString(7),
                   rs.getString(8),
-                  instant(rs, 9)));
+                  instant(rs, 9),
+                  rs.getString(10)));
         }
       }
     }

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param failureReason the condition reason of the last step that failed, or null
  * @param failure its message (naming offending keys where it can), or null
  * @param failedAt when it failed; the step is retried a while after
+ * @param keptForUncontract what the contract drops and uncontract needs to build it again, as the
+ *     kind wrote it before its contract ran (dropIndex: the index definition), or null
  */
 public record OperationRecord(
     String operationId,
@@ -21,10 +23,35 @@ public record OperationRecord(
     int step,
     String failureReason,
     String failure,
-    Instant failedAt) {
+    Instant failedAt,
+    String keptForUncontract) {
 
   public OperationRecord(
       String operationId, String specJson, String state, Instant expandedAt, Instant contractedAt) {
     this(operationId, specJson, state, expandedAt, contractedAt, 0, null, null, null);
+  }
+
+  /** A record of a kind that keeps nothing for uncontract. */
+  public OperationRecord(
+      String operationId,
+      String specJson,
+      String state,
+      Instant expandedAt,
+      Instant contractedAt,
+      int step,
+      String failureReason,
+      String failure,
+      Instant failedAt) {
+    this(
+        operationId,
+        specJson,
+        state,
+        expandedAt,
+        contractedAt,
+        step,
+        failureReason,
+        failure,
+        failedAt,
+        null);
   }
 }

@@ -50,7 +50,8 @@ class MigrationPlannerOperationsTest {
       int expandSteps,
       boolean backfills,
       int validateSteps,
-      boolean hidesOldSide)
+      boolean hidesOldSide,
+      boolean rebuildsAtUncontract)
       implements SchemaChange {
     public String describe() {
       return kind + " " + id;
@@ -88,7 +89,7 @@ class MigrationPlannerOperationsTest {
     }
 
     public List<DdlStep> uncontract() {
-      return hidesOldSide ? steps(1) : List.of();
+      return hidesOldSide || rebuildsAtUncontract ? steps(1) : List.of();
     }
 
     public List<DdlStep> cleanup() {
@@ -101,14 +102,31 @@ class MigrationPlannerOperationsTest {
   }
 
   // createIndex-like (one concurrent step, nothing to backfill), addUniqueConstraint-like (two
-  // expand steps), changeColumnType-like (backfill, validation, hidden old side).
-  static final Shape INDEX = new Shape("aaaaaaaaa1", "createIndex", 1, false, 0, false);
-  static final Shape UNIQUE = new Shape("bbbbbbbbb2", "addUniqueConstraint", 2, false, 0, false);
-  static final Shape TYPE = new Shape("ccccccccc3", "changeColumnType", 1, true, 1, true);
+  // expand steps), changeColumnType-like (backfill, validation, hidden old side), dropIndex-like
+  // (nothing at expand; contract drops what uncontract builds again; nothing left for cleanup).
+  static final Shape INDEX = new Shape("aaaaaaaaa1", "createIndex", 1, false, 0, false, false);
+  static final Shape UNIQUE =
+      new Shape("bbbbbbbbb2", "addUniqueConstraint", 2, false, 0, false, false);
+  static final Shape TYPE = new Shape("ccccccccc3", "changeColumnType", 1, true, 1, true, false);
+  static final Shape DROP = new Shape("ddddddddd4", "dropIndex", 0, false, 0, false, true);
   static final String TYPE_SPEC =
       "{\"changeColumnType\":{\"table\":\"t\",\"column\":\"c\",\"type\":\"bigint\"}}";
   static final String INDEX_SPEC =
       "{\"createIndex\":{\"table\":\"t\",\"name\":\"i\",\"columns\":[\"c\"]}}";
+  static final String DROP_SPEC = "{\"dropIndex\":{\"name\":\"i\"}}";
+
+  /** What the actor keeps for a dropIndex before its contract; without it the drop is final. */
+  static final String DROP_KEPT =
+      "{\"table\":\"\\\"public\\\".\\\"t\\\"\",\"definition\":\"CREATE INDEX i ON public.t"
+          + " USING btree (c)\"}";
+
+  static String specOf(Shape shape) {
+    return shape == TYPE ? TYPE_SPEC : shape == DROP ? DROP_SPEC : INDEX_SPEC;
+  }
+
+  static String keptOf(Shape shape) {
+    return shape == DROP ? DROP_KEPT : null;
+  }
 
   DatabaseMigrationSpec spec = new DatabaseMigrationSpec();
   List<DesiredChange> desired = new ArrayList<>(List.of(d(0, INDEX), d(1, UNIQUE), d(2, TYPE)));
@@ -146,19 +164,19 @@ class MigrationPlannerOperationsTest {
   }
 
   void record(Shape shape, String state, int step, int minutesAgo) {
-    String json = shape == TYPE ? TYPE_SPEC : INDEX_SPEC;
     recorded.put(
         shape.id(),
         new OperationRecord(
             shape.id(),
-            json,
+            specOf(shape),
             state,
             NOW.minusSeconds(60L * minutesAgo),
             null,
             step,
             null,
             null,
-            null));
+            null,
+            keptOf(shape)));
   }
 
   /** The shape's operation contracted {@code secondsAgo}, spec as recorded by the actor. */
@@ -167,14 +185,15 @@ class MigrationPlannerOperationsTest {
         shape.id(),
         new OperationRecord(
             shape.id(),
-            shape == TYPE ? TYPE_SPEC : INDEX_SPEC,
+            specOf(shape),
             OperationStates.CONTRACTED,
             NOW.minusSeconds(600),
             NOW.minusSeconds(secondsAgo),
             0,
             null,
             null,
-            null));
+            null,
+            keptOf(shape)));
   }
 
   @Test
@@ -325,6 +344,80 @@ class MigrationPlannerOperationsTest {
     assertEquals(INDEX.id(), cleanup.change().id());
     assertEquals(
         List.of(), cleanup.change().change().cleanup(), "nothing to drop: only recorded cleaned");
+  }
+
+  @Test
+  void aContractThatDroppedWhatItKeptIsRebuiltByUncontractUntilCleanup() {
+    desired = new ArrayList<>(List.of(d(0, DROP)));
+    cleanupAfter = Duration.ofHours(1);
+    contracted(DROP, 60);
+    spec.setPhase(MigrationPhase.Contract);
+    assertEquals(Reasons.CLEANUP_PENDING, assertInstanceOf(Done.class, next()).reason());
+
+    spec.setPhase(MigrationPhase.Expand);
+    var back = assertInstanceOf(Uncontract.class, next());
+    assertEquals(DROP.id(), back.operationId());
+    assertEquals(0, back.step());
+    assertEquals(1, back.change().uncontract().size(), "the rebuild");
+    record(DROP, OperationStates.UNCONTRACTING, 0, 9); // intent recorded, then a crash
+    var resumed = assertInstanceOf(Uncontract.class, next());
+    assertEquals(0, resumed.step(), "the rebuild runs again (it is idempotent)");
+    record(DROP, OperationStates.VALIDATED, 0, 9);
+    assertEquals(Reasons.EXPANDED, assertInstanceOf(Done.class, next()).reason());
+  }
+
+  @Test
+  void aRebuildTheDataRefusedIsReportedThenRetriedAMinuteLater() {
+    desired = new ArrayList<>(List.of(d(0, DROP)));
+    cleanupAfter = Duration.ofHours(1);
+    recorded.put(DROP.id(), failedUncontract(20));
+    var fail = assertInstanceOf(Fail.class, next());
+    assertEquals(Reasons.INDEX_BUILD_FAILED, fail.reason());
+    assertTrue(fail.message().contains("retried at 2026-11-24T12:00:40Z"), fail.message());
+    recorded.put(DROP.id(), failedUncontract(61));
+    assertEquals(DROP.id(), assertInstanceOf(Uncontract.class, next()).operationId());
+  }
+
+  private static OperationRecord failedUncontract(int secondsAgo) {
+    return new OperationRecord(
+        DROP.id(),
+        DROP_SPEC,
+        OperationStates.UNCONTRACTING,
+        NOW.minusSeconds(600),
+        NOW.minusSeconds(300),
+        0,
+        Reasons.INDEX_BUILD_FAILED,
+        "CREATE INDEX CONCURRENTLY i failed (SQLSTATE 23505: ...)",
+        NOW.minusSeconds(secondsAgo),
+        DROP_KEPT);
+  }
+
+  @Test
+  void abandonFromContractedRebuildsFirstThenUndoesTheExpansion() {
+    desired = new ArrayList<>(List.of(d(0, DROP)));
+    cleanupAfter = Duration.ofHours(1);
+    contracted(DROP, 60);
+    rollbackable.put(DROP.id(), Optional.of(DROP));
+    spec.setPhase(MigrationPhase.Abandon);
+    var rebuild = assertInstanceOf(Uncontract.class, next());
+    assertEquals("spec.phase is Abandon", rebuild.why());
+    record(DROP, OperationStates.VALIDATED, 0, 9);
+    assertEquals(DROP.id(), assertInstanceOf(RollBack.class, next()).operationId());
+  }
+
+  @Test
+  void aContractThatDroppedWhatItKeptIsOnlyRecordedCleanedThenIsFinal() {
+    desired = new ArrayList<>(List.of(d(0, DROP)));
+    spec.setPhase(MigrationPhase.Contract);
+    cleanupAfter = Duration.ofSeconds(30);
+    contracted(DROP, 60);
+    var cleanup = assertInstanceOf(Cleanup.class, next());
+    assertEquals(DROP.id(), cleanup.change().id());
+    assertEquals(List.of(), cleanup.change().change().cleanup(), "contract dropped it already");
+    record(DROP, OperationStates.CLEANED, 0, 9);
+    assertEquals(Reasons.CONTRACTED, assertInstanceOf(Done.class, next()).reason());
+    spec.setPhase(MigrationPhase.Expand);
+    assertEquals(Reasons.CONTRACT_IRREVERSIBLE, assertInstanceOf(Done.class, next()).reason());
   }
 
   @Test

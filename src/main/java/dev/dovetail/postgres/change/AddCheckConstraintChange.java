@@ -6,6 +6,7 @@ import static dev.dovetail.postgres.Sql.qualified;
 import dev.dovetail.api.v1alpha1.AddCheckConstraint;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -63,7 +64,8 @@ final class AddCheckConstraintChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(AddCheckConstraint s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            AddCheckConstraint s, Catalog catalog, OperationRecord record) {
           return Optional.of(new AddCheckConstraintChange(s, KIND.id(s), "ctid"));
         }
       };

@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.AddColumn;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -64,7 +65,8 @@ final class AddColumnChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(AddColumn s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            AddColumn s, Catalog catalog, OperationRecord record) {
           return Optional.of(new AddColumnChange(s, KIND.id(s), "ctid"));
         }
 

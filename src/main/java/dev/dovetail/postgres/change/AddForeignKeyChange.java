@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.ForeignKeyReference;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.ReferentialAction;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -122,7 +123,8 @@ final class AddForeignKeyChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(AddForeignKey s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            AddForeignKey s, Catalog catalog, OperationRecord record) {
           return Optional.of(new AddForeignKeyChange(s, KIND.id(s), "ctid", true));
         }
       };

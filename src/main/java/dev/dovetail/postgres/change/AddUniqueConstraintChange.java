@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.AddUniqueConstraint;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.BuildIndex;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
@@ -73,7 +74,8 @@ final class AddUniqueConstraintChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(AddUniqueConstraint s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            AddUniqueConstraint s, Catalog catalog, OperationRecord record) {
           return Optional.of(new AddUniqueConstraintChange(s, KIND.id(s)));
         }
       };

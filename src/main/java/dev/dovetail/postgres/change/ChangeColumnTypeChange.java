@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
@@ -63,8 +64,8 @@ final class ChangeColumnTypeChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(ChangeColumnType s, Catalog catalog)
-            throws SQLException {
+        protected Optional<SchemaChange> forUndo(
+            ChangeColumnType s, Catalog catalog, OperationRecord record) throws SQLException {
           var table = catalog.table(s.getSchema(), s.getTable());
           if (table.isEmpty()) {
             return Optional.empty();

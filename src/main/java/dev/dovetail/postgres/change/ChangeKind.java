@@ -3,6 +3,7 @@ package dev.dovetail.postgres.change;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -51,9 +52,11 @@ public abstract class ChangeKind<S> {
 
   /**
    * The change rebuilt to undo it after it left the spec (or the spec moved to Abandon), from the
-   * recorded spec and whatever the catalog still shows; empty when nothing of it can be left.
+   * recorded spec, its bookkeeping {@code record} (e.g. what contract kept for uncontract) and
+   * whatever the catalog still shows; empty when nothing of it can be left.
    */
-  protected abstract Optional<SchemaChange> forUndo(S spec, Catalog catalog) throws SQLException;
+  protected abstract Optional<SchemaChange> forUndo(S spec, Catalog catalog, OperationRecord record)
+      throws SQLException;
 
   /** Columns expand adds, as schema.table → column, so later operations can refer to them. */
   protected List<AddedColumn> addsColumns(S spec) {
@@ -78,11 +81,11 @@ public abstract class ChangeKind<S> {
   }
 
   /**
-   * Whether a contracted operation of this kind can still be undone until its cleanup: true unless
-   * its contract drops something {@link SchemaChange#uncontract()} cannot rebuild. Kinds with
-   * nothing to undo at contract are reversible too (their uncontract is empty).
+   * Whether this contracted operation can still be undone until its cleanup: true unless its
+   * contract dropped something {@link SchemaChange#uncontract()} cannot rebuild from the record.
+   * Kinds with nothing to undo at contract are reversible too (their uncontract is empty).
    */
-  protected boolean reversibleContract() {
+  protected boolean reversibleContract(OperationRecord record) {
     return true;
   }
 

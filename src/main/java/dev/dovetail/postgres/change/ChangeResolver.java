@@ -52,7 +52,7 @@ public final class ChangeResolver {
       return false;
     }
     Operation op = Serialization.unmarshal(record.specJson(), Operation.class);
-    return ChangeKinds.of(op).map(k -> !k.reversibleContract()).orElse(true);
+    return ChangeKinds.of(op).map(k -> !k.reversibleContract(record)).orElse(true);
   }
 
   public Resolution resolve(
@@ -160,10 +160,11 @@ public final class ChangeResolver {
   /** Rebuilds a recorded operation that left the spec, so that its expansion can be undone. */
   public Optional<SchemaChange> forRollback(OperationRecord record) throws SQLException {
     Operation op = Serialization.unmarshal(record.specJson(), Operation.class);
-    return forUndo(ChangeKinds.of(op).orElseThrow(), op);
+    return forUndo(ChangeKinds.of(op).orElseThrow(), op, record);
   }
 
-  private <S> Optional<SchemaChange> forUndo(ChangeKind<S> kind, Operation op) throws SQLException {
-    return kind.forUndo(kind.spec(op), catalog);
+  private <S> Optional<SchemaChange> forUndo(
+      ChangeKind<S> kind, Operation op, OperationRecord record) throws SQLException {
+    return kind.forUndo(kind.spec(op), catalog, record);
   }
 }

@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.IndexMethod;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.BuildIndex;
 import dev.dovetail.postgres.change.DdlStep.IndexTarget;
@@ -76,7 +77,8 @@ final class CreateIndexChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(CreateIndex s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            CreateIndex s, Catalog catalog, OperationRecord record) {
           return Optional.of(new CreateIndexChange(s, KIND.id(s)));
         }
       };

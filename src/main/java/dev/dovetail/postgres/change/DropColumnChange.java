@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.DropColumn;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -44,8 +45,8 @@ final class DropColumnChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(DropColumn s, Catalog catalog)
-            throws SQLException {
+        protected Optional<SchemaChange> forUndo(
+            DropColumn s, Catalog catalog, OperationRecord record) throws SQLException {
           var t = catalog.table(s.getSchema(), s.getTable());
           return t.map(table -> new DropColumnChange(s, KIND.id(s), s.getDown() != null));
         }

@@ -3,6 +3,7 @@ package dev.dovetail.postgres.change;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.RawSql;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import dev.dovetail.postgres.change.DdlStep.OutsideTransaction;
 import dev.dovetail.postgres.lint.RawSqlLinter;
@@ -70,7 +71,8 @@ final class RawSqlChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(RawSql s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            RawSql s, Catalog catalog, OperationRecord record) {
           return Optional.of(new RawSqlChange(s, KIND.id(s)));
         }
       };

@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -58,8 +59,8 @@ public final class RenameColumnChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(RenameColumn s, Catalog catalog)
-            throws SQLException {
+        protected Optional<SchemaChange> forUndo(
+            RenameColumn s, Catalog catalog, OperationRecord record) throws SQLException {
           var table = catalog.table(s.getSchema(), s.getTable());
           // Before contract the old column has its name; after, the hidden column is it.
           return table.map(

@@ -6,6 +6,7 @@ import static dev.dovetail.postgres.Sql.qualified;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.RenameTable;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.Optional;
  * renameTable: at expand, in one short transaction, the table takes its new name and a view {@code
  * SELECT * FROM new} takes the old one. A single-table view is automatically updatable, so the old
  * application keeps reading and writing through it (inserts get the table's defaults, triggers and
- * constraints apply). Contract drops the view. Until contract: rollback drops the view and renames
- * the table back.
+ * constraints apply). Contract drops the view; until spec.cleanupAfter, uncontract creates it again
+ * with expand's statement (the view holds no data, so nothing is lost), and the cleanup has nothing
+ * left to drop. Rollback drops the view and renames the table back.
  */
 final class RenameTableChange implements SchemaChange {
   static final ChangeKind<RenameTable> KIND =
@@ -64,7 +66,8 @@ final class RenameTableChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(RenameTable s, Catalog catalog) {
+        protected Optional<SchemaChange> forUndo(
+            RenameTable s, Catalog catalog, OperationRecord record) {
           return Optional.of(new RenameTableChange(s, KIND.id(s)));
         }
 
@@ -76,11 +79,6 @@ final class RenameTableChange implements SchemaChange {
         @Override
         protected boolean renamesTables() {
           return true;
-        }
-
-        @Override
-        protected boolean reversibleContract() {
-          return false; // contract drops the compatibility view
         }
       };
 
@@ -121,12 +119,8 @@ final class RenameTableChange implements SchemaChange {
     return qualified(spec.getSchema(), spec.getTo());
   }
 
-  private Ddl createView() {
-    return Ddl.of(
-        "CREATE VIEW %s AS SELECT * FROM %s".formatted(from(), to()),
-        Locks.VIEW,
-        "the view's column list is fixed now: columns added later are not visible under the old"
-            + " name");
+  private Ddl createView(String hazard) {
+    return Ddl.of("CREATE VIEW %s AS SELECT * FROM %s".formatted(from(), to()), Locks.VIEW, hazard);
   }
 
   @Override
@@ -137,7 +131,9 @@ final class RenameTableChange implements SchemaChange {
                 "ALTER TABLE %s RENAME TO %s".formatted(from(), ident(spec.getTo())),
                 Locks.RENAME,
                 "statements re-plan once; the old name keeps working through the view"),
-            createView()));
+            createView(
+                "the view's column list is fixed now: columns added later are not visible under"
+                    + " the old name")));
   }
 
   @Override
@@ -148,6 +144,16 @@ final class RenameTableChange implements SchemaChange {
                 "DROP VIEW IF EXISTS " + from(),
                 Locks.VIEW,
                 "the old application must be stopped: the old name stops working")));
+  }
+
+  /** The view as expand made it: the old name works again, for the table's columns of now. */
+  @Override
+  public List<DdlStep> uncontract() {
+    return List.of(
+        InTransaction.of(
+            createView(
+                "the old name works again; the view lists the table's columns as they are now"
+                    + " (fails if a relation took the old name meanwhile)")));
   }
 
   @Override

@@ -65,6 +65,11 @@ public final class ResolveContext {
     return record == null ? null : record.state();
   }
 
+  /** What the operation's contract kept for its uncontract (JSON), or null. */
+  public String keptForUncontract() {
+    return record == null ? null : record.keptForUncontract();
+  }
+
   public boolean allowRawSql() {
     return allowRawSql;
   }

@@ -54,11 +54,20 @@ public interface SchemaChange {
   List<DdlStep> contract();
 
   /**
-   * Undoes the contract while {@link #cleanup()} has not run: non-empty for kinds that hide the old
-   * side at contract instead of dropping it; empty for kinds whose contract changes nothing.
+   * Undoes the contract while {@link #cleanup()} has not run: brings back what contract hid, or
+   * builds again what it dropped (from {@link #keptForUncontract()}); empty for kinds whose
+   * contract changes nothing.
    */
   default List<DdlStep> uncontract() {
     return List.of();
+  }
+
+  /**
+   * What contract drops that {@link #uncontract()} needs and nothing else keeps (JSON), written to
+   * the operation's bookkeeping row before the contract runs; empty for most kinds.
+   */
+  default Optional<String> keptForUncontract() {
+    return Optional.empty();
   }
 
   /** Drops what contract hid, once spec.cleanupAfter has passed; after it nothing can be undone. */

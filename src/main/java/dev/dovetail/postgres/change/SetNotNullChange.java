@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.SetNotNull;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
@@ -45,8 +46,8 @@ final class SetNotNullChange implements SchemaChange {
         }
 
         @Override
-        protected Optional<SchemaChange> forUndo(SetNotNull s, Catalog catalog)
-            throws SQLException {
+        protected Optional<SchemaChange> forUndo(
+            SetNotNull s, Catalog catalog, OperationRecord record) throws SQLException {
           return catalog
               .table(s.getSchema(), s.getTable())
               .map(t -> new SetNotNullChange(s, KIND.id(s), t));

@@ -21,24 +21,28 @@ import dev.dovetail.api.v1alpha1.SetNotNull;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Which recorded operations are final (never undone): a cleaned-up one of any kind, and a
- * contracted one only of a kind whose contract dropped something it cannot rebuild.
+ * Which recorded operations are final (never undone): a cleaned-up one of any kind; a contracted
+ * one of no kind, except a dropIndex contracted without its definition kept (by a Dovetail from
+ * before it kept one), which nothing can rebuild.
  */
 class ContractReversibilityTest {
   static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
 
-  /** Kinds whose contract drops what uncontract cannot rebuild. */
-  static final Set<String> FINAL_AT_CONTRACT = Set.of("renameTable", "dropIndex");
+  /** What a dropIndex contract keeps: the catalog's definition and the table. */
+  static final String KEPT_INDEX =
+      new DropIndexChange.DroppedIndex(
+              "\"public\".\"t\"", "CREATE UNIQUE INDEX t_c ON public.t USING btree (c)")
+          .json();
 
   static final Map<String, Operation> OPERATIONS =
       Map.ofEntries(
@@ -80,18 +84,99 @@ class ContractReversibilityTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinds")
-  void contractedIsFinalOnlyWhenItsContractCannotBeUndone(String kind) {
-    boolean finalAtContract = ChangeResolver.isFinal(record(kind, OperationStates.CONTRACTED));
-    assertEquals(FINAL_AT_CONTRACT.contains(kind), finalAtContract, kind + " contracted");
+  void contractedIsReversibleUntilCleanupForEveryKind(String kind) {
+    assertFalse(ChangeResolver.isFinal(record(kind, OperationStates.CONTRACTED)), kind);
     assertFalse(ChangeResolver.isFinal(record(kind, OperationStates.UNCONTRACTING)), kind);
     assertFalse(ChangeResolver.isFinal(record(kind, OperationStates.VALIDATED)), kind);
     assertTrue(ChangeResolver.isFinal(record(kind, OperationStates.CLEANING)), kind);
     assertTrue(ChangeResolver.isFinal(record(kind, OperationStates.CLEANED)), kind);
   }
 
+  @Test
+  void aDropIndexContractedWithoutItsDefinitionKeptIsFinal() {
+    Operation op = OPERATIONS.get("dropIndex");
+    var legacy =
+        new OperationRecord(
+            ChangeResolver.idOf(op),
+            Serialization.asJson(op),
+            OperationStates.CONTRACTED,
+            AT,
+            AT.plusSeconds(60));
+    assertTrue(ChangeResolver.isFinal(legacy), "nothing to build the index from");
+  }
+
+  @Test
+  void dropIndexUncontractBuildsTheKeptDefinitionConcurrentlyUnderItsNameAndCleanupDropsNothing()
+      throws Exception {
+    var op = OPERATIONS.get("dropIndex");
+    var change =
+        DropIndexChange.KIND
+            .forUndo(op.getDropIndex(), null, record("dropIndex", OperationStates.CONTRACTED))
+            .orElseThrow();
+    var build = (DdlStep.BuildIndex) change.uncontract().get(0);
+    assertEquals(1, change.uncontract().size());
+    assertEquals(
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_c ON public.t USING btree (c)",
+        build.create().sql());
+    assertEquals(
+        new DdlStep.IndexTarget("public", "t_c", "\"public\".\"t\"", null, Duration.ofMinutes(30)),
+        build.index());
+    assertEquals(List.of(), change.cleanup());
+    assertEquals(List.of(), change.rollback(), "expand did nothing");
+    assertEquals(KEPT_INDEX, change.keptForUncontract().orElseThrow(), "kept again as it was");
+
+    var plan = change.plan("0:dropIndex");
+    var uncontract = plan.stream().filter(p -> p.step().equals("uncontract")).toList();
+    assertEquals(1, uncontract.size(), plan.toString());
+    assertEquals(Locks.CREATE_INDEX_CONCURRENTLY, uncontract.get(0).lock());
+    assertTrue(uncontract.get(0).hazard().contains("reads the whole table twice"), plan.toString());
+    var contract = plan.stream().filter(p -> p.step().equals("contract")).findFirst().orElseThrow();
+    assertTrue(
+        contract.hazard().contains("CREATE UNIQUE INDEX t_c ON public.t USING btree (c)"),
+        contract.hazard());
+    assertTrue(plan.stream().noneMatch(p -> p.step().equals("cleanup")), plan.toString());
+  }
+
+  @Test
+  void renameTableUncontractCreatesTheViewAsExpandDidAndCleanupDropsNothing() throws Exception {
+    var op = OPERATIONS.get("renameTable");
+    var change =
+        RenameTableChange.KIND
+            .forUndo(op.getRenameTable(), null, record("renameTable", OperationStates.CONTRACTED))
+            .orElseThrow();
+    var expandView = change.expand().get(0).statements().get(1);
+    var uncontract = change.uncontract();
+    assertEquals(1, uncontract.size());
+    var view = uncontract.get(0).statements();
+    assertEquals(
+        List.of(expandView.sql()), view.stream().map(Ddl::sql).toList(), "expand's statement");
+    assertEquals(Locks.VIEW, view.get(0).lock());
+    assertTrue(view.get(0).hazard().contains("the old name works again"), view.get(0).hazard());
+    assertEquals(List.of(), change.cleanup());
+    var plan = change.plan("0:renameTable");
+    assertTrue(
+        plan.stream()
+            .anyMatch(
+                p ->
+                    p.step().equals("uncontract")
+                        && p.sql().equals(expandView.sql())
+                        && p.lock() != null
+                        && p.hazard() != null),
+        plan.toString());
+  }
+
   private static OperationRecord record(String kind, String state) {
     Operation op = OPERATIONS.get(kind);
     return new OperationRecord(
-        ChangeResolver.idOf(op), Serialization.asJson(op), state, AT, AT.plusSeconds(60));
+        ChangeResolver.idOf(op),
+        Serialization.asJson(op),
+        state,
+        AT,
+        AT.plusSeconds(60),
+        0,
+        null,
+        null,
+        null,
+        kind.equals("dropIndex") ? KEPT_INDEX : null);
   }
 }

@@ -2,6 +2,7 @@ package dev.dovetail.postgres.change;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -464,6 +465,60 @@ class OperationChangesIT {
     assertEquals(0, queryLong("SELECT count(*) FROM pg_class WHERE relname = 't_dropidx_note'"));
   }
 
+  @Test
+  void dropIndexUncontractBuildsTheKeptDefinitionAgainOverAnInvalidLeftover() throws Exception {
+    var before = accounts("t_undrop");
+    exec("DROP INDEX t_undrop_note");
+    exec("CREATE INDEX t_undrop_note ON t_undrop (lower(note), owner_id) WHERE score > 10");
+    before = SchemaSnapshot.of(c, table);
+    var op = Operation.dropIndex(new DropIndex("t_undrop_note"));
+    var change = resolve(op);
+    String kept = change.keptForUncontract().orElseThrow();
+    Steps.run(c, change, change.contract());
+    assertEquals(0, queryLong("SELECT count(*) FROM pg_class WHERE relname = 't_undrop_note'"));
+
+    // Contracted: the catalog no longer has the index; the record alone rebuilds it.
+    var contracted = resolveRecorded(op, OperationStates.CONTRACTED, kept);
+    var build = assertInstanceOf(BuildIndex.class, contracted.uncontract().get(0));
+    assertEquals(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_undrop_note ON public.t_undrop USING btree"
+            + " (lower(note), owner_id) WHERE (score > 10)",
+        build.create().sql());
+    assertEquals(Duration.ofMinutes(30), build.index().timeout(), "its own timeout");
+    assertEquals(List.of(), contracted.cleanup(), "nothing left to drop at cleanup");
+    // An interrupted build left an INVALID index of that name: it is dropped and rebuilt.
+    assertThrows(
+        SQLException.class,
+        () -> exec("CREATE UNIQUE INDEX CONCURRENTLY t_undrop_note ON t_undrop (owner_id)"));
+    assertEquals(
+        1,
+        queryLong(
+            "SELECT count(*) FROM pg_index i JOIN pg_class r ON r.oid = i.indexrelid WHERE"
+                + " r.relname = 't_undrop_note' AND NOT i.indisvalid"));
+    Steps.run(c, contracted, contracted.uncontract());
+    assertEquals(before, SchemaSnapshot.of(c, table), "the index is back, valid, as it was");
+    Steps.run(c, contracted, contracted.uncontract());
+    assertEquals(before, SchemaSnapshot.of(c, table), "a second run (after a crash) is a no-op");
+
+    // Removed from the spec (or Abandon) while contracted: rebuilt for undo from the record too.
+    Steps.run(c, change, change.contract());
+    var record =
+        new OperationRecord(
+            change.id(),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(op),
+            OperationStates.CONTRACTED,
+            Instant.now(),
+            Instant.now(),
+            0,
+            null,
+            null,
+            null,
+            kept);
+    var undo = new ChangeResolver(c).forRollback(record).orElseThrow();
+    Steps.run(c, undo, undo.uncontract());
+    assertEquals(before, SchemaSnapshot.of(c, table));
+  }
+
   // --- changeColumnType ----------------------------------------------------------------------
 
   @Test
@@ -596,8 +651,18 @@ class OperationChangesIT {
     Steps.run(c, change, change.rollback());
     assertEquals(before, SchemaSnapshot.of(c, table));
     Steps.run(c, change, change.expand());
+    var expanded = SchemaSnapshot.of(c, table, "t_renamed");
     Steps.run(c, change, change.contract());
     assertEquals(0, queryLong("SELECT count(*) FROM pg_class WHERE relname = 't_rename'"));
+    exec("INSERT INTO t_renamed (legacy) VALUES ('while contracted')");
+
+    Steps.run(c, change, change.uncontract());
+    assertEquals(expanded, SchemaSnapshot.of(c, table, "t_renamed"), "the view is back as it was");
+    assertEquals(
+        1,
+        queryLong("SELECT count(*) FROM t_rename WHERE legacy = 'while contracted'"),
+        "the old name sees what was written meanwhile");
+    assertEquals(List.of(), change.cleanup(), "the view is dropped at contract: nothing left");
   }
 
   @Test
@@ -645,8 +710,24 @@ class OperationChangesIT {
   }
 
   private SchemaChange resolveRecorded(Operation op, String state) throws SQLException {
+    return resolveRecorded(op, state, null);
+  }
+
+  private SchemaChange resolveRecorded(Operation op, String state, String kept)
+      throws SQLException {
     String id = ChangeResolver.idOf(op);
-    var record = new OperationRecord(id, "{}", state, Instant.now(), null);
+    var record =
+        new OperationRecord(
+            id,
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(op),
+            state,
+            Instant.now(),
+            null,
+            0,
+            null,
+            null,
+            null,
+            kept);
     var resolution = new ChangeResolver(c).resolve(List.of(op), true, Map.of(id, record));
     assertEquals(List.of(), resolution.problems());
     return resolution.changes().get(0).change();
