@@ -72,9 +72,7 @@ public class DatabaseMigrationReconciler
               db.connection(),
               db.unreachable(),
               jobs(context),
-              name ->
-                  MigrationSnapshots.getVolumeSnapshot(
-                      context.getClient(), migration.getMetadata().getNamespace(), name),
+              SnapshotLookup.of(context.getClient(), migration.getMetadata().getNamespace()),
               now());
       var step = MigrationPlanner.next(migration.getSpec(), observation);
       var recorded =

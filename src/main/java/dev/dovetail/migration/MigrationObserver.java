@@ -20,7 +20,6 @@ import dev.dovetail.postgres.VerificationRecord;
 import dev.dovetail.postgres.change.ChangeResolver;
 import dev.dovetail.postgres.change.DesiredChange;
 import dev.dovetail.postgres.change.SchemaChange;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -52,11 +51,11 @@ final class MigrationObserver {
       Function<String, Job> jobs,
       Instant now)
       throws SQLException {
-    return observe(m, connection, unreachable, jobs, name -> null, now);
+    return observe(m, connection, unreachable, jobs, SnapshotLookup.NONE, now);
   }
 
   /**
-   * @param volumeSnapshots the migration's VolumeSnapshots by name (read only when spec.snapshot
+   * @param snapshots the migration's VolumeSnapshots and PVCs by name (read only when spec.snapshot
    *     asks for one and DDL is left to run)
    */
   MigrationObservation observe(
@@ -64,7 +63,7 @@ final class MigrationObserver {
       Connection connection,
       String unreachable,
       Function<String, Job> jobs,
-      Function<String, GenericKubernetesResource> volumeSnapshots,
+      SnapshotLookup snapshots,
       Instant now)
       throws SQLException {
     DatabaseMigrationSpec spec = m.getSpec();
@@ -150,7 +149,7 @@ final class MigrationObserver {
         deadline,
         longTransactions(spec, connection, ddlAhead(spec, desired, recorded)),
         spaceNeeded(connection, ddlAhead(spec, desired, recorded)),
-        snapshot(m, connection, desired, recorded, jobs, volumeSnapshots));
+        snapshot(m, connection, desired, recorded, jobs, snapshots));
   }
 
   /** The disk each operation still to expand will write (estimated; see SpaceEstimate). */
@@ -214,7 +213,7 @@ final class MigrationObserver {
       List<DesiredChange> desired,
       Map<String, OperationRecord> recorded,
       Function<String, Job> jobs,
-      Function<String, GenericKubernetesResource> volumeSnapshots)
+      SnapshotLookup snapshots)
       throws SQLException {
     if (m.getSpec().getSnapshot() == null
         || m.getSpec().getPhase() != dev.dovetail.api.v1alpha1.MigrationPhase.Expand) {
@@ -225,7 +224,7 @@ final class MigrationObserver {
             .filter(d -> d.change() != null)
             .map(d -> recorded.get(d.id()))
             .anyMatch(r -> r == null || OperationStates.EXPANDING.equals(r.state()));
-    return ddlLeft ? MigrationSnapshots.observe(m, connection, jobs, volumeSnapshots) : null;
+    return ddlLeft ? MigrationSnapshots.observe(m, connection, jobs, snapshots) : null;
   }
 
   /**

@@ -332,6 +332,9 @@ public final class MigrationPlanner {
     return switch (s.state()) {
       case READY -> Optional.empty();
       case ABSENT -> Optional.of(new StartSnapshot(s, o.claims().wanted()));
+      case BLOCKED ->
+          Optional.of(
+              new Wait("Snapshotting", Reasons.SNAPSHOT_PENDING, s.message(), true, GATE_RECHECK));
       case PENDING ->
           Optional.of(
               new Wait(

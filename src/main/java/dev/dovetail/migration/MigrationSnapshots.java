@@ -85,16 +85,25 @@ final class MigrationSnapshots {
 
   /** What this pass sees of the snapshot of {@code m}'s generation. */
   static SnapshotView observe(
-      DatabaseMigration m,
-      Connection db,
-      Function<String, Job> jobs,
-      Function<String, GenericKubernetesResource> volumeSnapshots)
+      DatabaseMigration m, Connection db, Function<String, Job> jobs, SnapshotLookup lookup)
       throws SQLException {
     SnapshotSettings settings = m.getSpec().getSnapshot();
     String name = name(m);
     long generation = generation(m);
     if (settings.getVolumeSnapshot() != null) {
-      return volumeSnapshot(name, generation, volumeSnapshots.apply(name));
+      GenericKubernetesResource snapshot = lookup.volumeSnapshot(name);
+      if (snapshot == null) {
+        String missing =
+            missingClaim(
+                m,
+                lookup,
+                settings.getVolumeSnapshot().getPersistentVolumeClaimName(),
+                "spec.snapshot.volumeSnapshot.persistentVolumeClaimName");
+        if (missing != null) {
+          return new SnapshotView(VOLUME_SNAPSHOT, name, generation, State.BLOCKED, missing, null);
+        }
+      }
+      return volumeSnapshot(name, generation, snapshot);
     }
     var record = SnapshotRecords.find(db, recordKey(m), generation);
     if (record.isPresent()) {
@@ -117,27 +126,56 @@ final class MigrationSnapshots {
               null));
     }
     Job job = jobs.apply(name);
+    // The worker records why an attempt failed; the Job's own status only says that it did.
+    String lastFailure =
+        SnapshotRecords.findFailure(db, recordKey(m), generation)
+            .map(f -> "; last attempt: " + f.message())
+            .orElse("");
     return switch (JobOutcome.of(job)) {
-      case ABSENT -> dumpView(name, generation, State.ABSENT, null);
+      case ABSENT -> {
+        String missing =
+            missingClaim(
+                m,
+                lookup,
+                settings.getPgDump().getPersistentVolumeClaimName(),
+                "spec.snapshot.pgDump.persistentVolumeClaimName");
+        yield missing != null
+            ? dumpView(name, generation, State.BLOCKED, missing)
+            : dumpView(name, generation, State.ABSENT, null);
+      }
       case RUNNING ->
           dumpView(
               name,
               generation,
               State.PENDING,
-              "dump Job " + name + " is writing " + MOUNT + "/" + dumpFile(m));
+              "dump Job " + name + " is writing " + MOUNT + "/" + dumpFile(m) + lastFailure);
       case SUCCEEDED ->
           dumpView(
               name,
               generation,
               State.FAILED,
-              "dump Job " + name + " finished without recording its dump");
+              "dump Job " + name + " finished without recording its dump" + lastFailure);
       case FAILED ->
           dumpView(
               name,
               generation,
               State.FAILED,
-              "dump Job " + name + " failed: " + JobOutcome.failureMessage(job));
+              "dump Job " + name + " failed: " + JobOutcome.failureMessage(job) + lastFailure);
     };
+  }
+
+  /** Why the PVC the snapshot needs cannot be used, or null when it exists. */
+  private static String missingClaim(
+      DatabaseMigration m, SnapshotLookup lookup, String claim, String field) {
+    if (lookup.claim(claim) != null) {
+      return null;
+    }
+    return field
+        + ": PersistentVolumeClaim "
+        + claim
+        + " not found in namespace "
+        + m.getMetadata().getNamespace()
+        + "; nothing is created and no DDL runs until it exists";
   }
 
   private static SnapshotView dumpView(String name, long generation, State state, String message) {
@@ -147,7 +185,7 @@ final class MigrationSnapshots {
         generation,
         state,
         message,
-        state == State.ABSENT
+        state == State.ABSENT || state == State.BLOCKED
             ? null
             : new SnapshotStatus(
                 PG_DUMP,
@@ -262,6 +300,11 @@ final class MigrationSnapshots {
     env.put("DOVETAIL_SNAPSHOT_TABLES", String.join(",", tables));
     env.put("DOVETAIL_SNAPSHOT_KEY", recordKey(m));
     env.put("DOVETAIL_SNAPSHOT_GENERATION", Long.toString(generation(m)));
+    if (settings.getLockWaitTimeout() != null) {
+      env.put(
+          "DOVETAIL_SNAPSHOT_LOCK_WAIT_MS",
+          Long.toString(Durations.parse(settings.getLockWaitTimeout()).toMillis()));
+    }
     Job job =
         WorkerJobs.build(
             m, ROLE, "g" + generation(m), config, m.getSpec().getDatabase().getSecretRef(), env);

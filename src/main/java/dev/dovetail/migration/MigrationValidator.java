@@ -95,6 +95,9 @@ public final class MigrationValidator {
     if (blank(pvc) || !pvc.matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
       problems.add(field + ".persistentVolumeClaimName: required, the name of a PVC");
     }
+    if (dump && snapshot.getPgDump().getLockWaitTimeout() != null) {
+      duration(snapshot.getPgDump().getLockWaitTimeout(), field + ".lockWaitTimeout", problems);
+    }
   }
 
   private static void duration(String value, String field, List<String> problems) {

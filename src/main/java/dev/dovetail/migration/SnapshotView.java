@@ -16,6 +16,8 @@ public record SnapshotView(
   public enum State {
     /** Not created yet for this generation. */
     ABSENT,
+    /** Cannot be created yet (its PVC is missing): expand waits, nothing is created. */
+    BLOCKED,
     /** Created, not ready: expand waits. */
     PENDING,
     READY,

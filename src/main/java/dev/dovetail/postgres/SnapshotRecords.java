@@ -41,6 +41,66 @@ public final class SnapshotRecords {
               + " bigint NOT NULL, job text NOT NULL, file text NOT NULL, bytes bigint NOT NULL,"
               + " tables text[] NOT NULL, duration_ms bigint NOT NULL, finished_at timestamptz NOT"
               + " NULL DEFAULT clock_timestamp(), PRIMARY KEY (migration, generation))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS dovetail.snapshot_failures (migration text NOT NULL,"
+              + " generation bigint NOT NULL, job text NOT NULL, message text NOT NULL, failed_at"
+              + " timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (migration,"
+              + " generation))");
+    }
+  }
+
+  /** The last failed attempt of a generation's dump Job; each attempt replaces the one before. */
+  public record DumpFailure(String job, String message, Instant failedAt) {}
+
+  /** Longest message kept: enough for pg_dump's last lines, short enough for a condition. */
+  static final int MAX_MESSAGE = 500;
+
+  public static void recordFailure(
+      Connection c, String migration, long generation, String job, String message)
+      throws SQLException {
+    install(c);
+    String kept = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO dovetail.snapshot_failures (migration, generation, job, message) VALUES"
+                + " (?, ?, ?, ?) ON CONFLICT (migration, generation) DO UPDATE SET job ="
+                + " EXCLUDED.job, message = EXCLUDED.message, failed_at = clock_timestamp()")) {
+      ps.setString(1, migration);
+      ps.setLong(2, generation);
+      ps.setString(3, job);
+      ps.setString(4, kept);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The last recorded failure of this generation's dump, if an attempt failed. */
+  public static Optional<DumpFailure> findFailure(Connection c, String migration, long generation)
+      throws SQLException {
+    if (!exists(c, "dovetail.snapshot_failures")) {
+      return Optional.empty();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT job, message, failed_at FROM dovetail.snapshot_failures WHERE migration = ?"
+                + " AND generation = ?")) {
+      ps.setString(1, migration);
+      ps.setLong(2, generation);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(
+                new DumpFailure(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 
@@ -68,12 +128,8 @@ public final class SnapshotRecords {
   /** The dump of this generation, when its Job recorded one. */
   public static Optional<DumpRecord> find(Connection c, String migration, long generation)
       throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT to_regclass('dovetail.snapshots') IS NOT NULL")) {
-      rs.next();
-      if (!rs.getBoolean(1)) {
-        return Optional.empty();
-      }
+    if (!exists(c, "dovetail.snapshots")) {
+      return Optional.empty();
     }
     try (PreparedStatement ps =
         c.prepareStatement(

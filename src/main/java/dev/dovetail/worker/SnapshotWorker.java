@@ -55,9 +55,14 @@ final class SnapshotWorker {
           "environment variable DOVETAIL_SNAPSHOT_FILE names a path");
     }
     List<String> tables = tables(WorkerMain.required(env, "DOVETAIL_SNAPSHOT_TABLES"));
+    String lockWaitMillis = env.get("DOVETAIL_SNAPSHOT_LOCK_WAIT_MS");
+    if (lockWaitMillis != null && !lockWaitMillis.matches("^[0-9]+$")) {
+      throw new IllegalArgumentException(
+          "environment variable DOVETAIL_SNAPSHOT_LOCK_WAIT_MS is not a number of milliseconds");
+    }
     if (!Files.isDirectory(dir)) {
-      LOG.errorf("snapshot directory %s is not mounted", dir);
-      return 1;
+      return failed(
+          database, key, generation, job, "snapshot directory " + dir + " is not mounted");
     }
     Path file = dir.resolve(fileName);
     Path partial = dir.resolve(fileName + ".partial");
@@ -68,6 +73,9 @@ final class SnapshotWorker {
     dump.add("--format=custom");
     dump.add("--no-password");
     dump.add("--strict-names");
+    if (lockWaitMillis != null) {
+      dump.add("--lock-wait-timeout=" + lockWaitMillis);
+    }
     dump.add("--file=" + partial);
     for (String t : tables) {
       dump.add("--table=" + t); // quoted identifiers: matched literally, never as patterns
@@ -75,23 +83,42 @@ final class SnapshotWorker {
     var dumped = exec(dump, database);
     if (dumped.code() != 0) {
       Files.deleteIfExists(partial);
-      LOG.errorf(
-          "pg_dump of %s failed (exit %d): %s", database.redacted(), dumped.code(), dumped.err());
-      return 1;
+      return failed(
+          database,
+          key,
+          generation,
+          job,
+          "pg_dump failed (exit " + dumped.code() + "): " + dumped.err());
     }
     var listed = exec(List.of(pgRestore(), "--list", partial.toString()), database);
     if (listed.code() != 0) {
-      LOG.errorf(
-          "pg_restore --list of %s failed (exit %d): %s", partial, listed.code(), listed.err());
-      return 1;
+      return failed(
+          database,
+          key,
+          generation,
+          job,
+          "pg_restore --list of "
+              + partial
+              + " failed (exit "
+              + listed.code()
+              + "): "
+              + listed.err());
     }
     var inDump = tableData(listed.out());
     var expected = new TreeSet<String>();
     tables.forEach(t -> expected.add(unquote(t)));
     if (!inDump.equals(expected)) {
-      LOG.errorf(
-          "pg_restore --list of %s shows the data of %s, expected %s", partial, inDump, expected);
-      return 1;
+      return failed(
+          database,
+          key,
+          generation,
+          job,
+          "pg_restore --list of "
+              + partial
+              + " shows the data of "
+              + inDump
+              + ", expected "
+              + expected);
     }
     Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     var record =
@@ -109,6 +136,22 @@ final class SnapshotWorker {
         "snapshot of %s: %s, %d bytes, tables %s, %d ms",
         database.redacted(), file, record.bytes(), record.tables(), record.duration().toMillis());
     return 0;
+  }
+
+  /**
+   * Logs the failure and records it for the operator, whose condition then says why the Job failed
+   * (a Job's own status only says that it did). pg_dump's messages name tables, locks and the
+   * server, never the password: it reaches pg_dump through PGPASSWORD only.
+   */
+  private static int failed(
+      PgUri database, String key, long generation, String job, String message) {
+    LOG.errorf("snapshot of %s: %s", database.redacted(), message);
+    try (Connection c = database.connect("dovetail-snapshot")) {
+      SnapshotRecords.recordFailure(c, key, generation, job, message);
+    } catch (java.sql.SQLException e) {
+      LOG.warnf("the failure could not be recorded in the database: %s", e.getMessage());
+    }
+    return 1;
   }
 
   /** The quoted qualified names of the operator ("public"."users"), comma separated. */

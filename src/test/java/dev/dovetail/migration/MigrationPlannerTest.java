@@ -164,6 +164,20 @@ class MigrationPlannerTest {
   }
 
   @Test
+  void aMissingSnapshotVolumeHoldsExpandWithoutCreatingAnything() {
+    claims =
+        new TableClaims(
+            List.of("\"public\".\"users\""), Map.of("\"public\".\"users\"", "shop/m"), "shop/m");
+    String missing =
+        "spec.snapshot.pgDump.persistentVolumeClaimName: PersistentVolumeClaim backups not found";
+    snapshot = snapshot(SnapshotView.State.BLOCKED, missing);
+    var waiting = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.SNAPSHOT_PENDING, waiting.reason());
+    assertEquals(missing, waiting.message());
+    assertTrue(waiting.blocked(), "Progressing=False: nothing is under way until the PVC exists");
+  }
+
+  @Test
   void theLagGateComesBeforeTheSnapshot() {
     snapshot = snapshot(SnapshotView.State.ABSENT, null);
     lag = lagged(Duration.ofSeconds(75));

@@ -65,6 +65,8 @@ class SnapshotIT {
     harness = new KubeHarness();
     harness.startOperator(DovetailConfig.defaults().withRecheckInterval(Duration.ofMillis(300)));
     Manifests.namespaceWithDatabaseSecret(harness.client(), NS, "db", db.uri());
+    Manifests.persistentVolumeClaim(harness.client(), NS, "backups");
+    Manifests.persistentVolumeClaim(harness.client(), NS, "pg-data");
   }
 
   @AfterEach
@@ -228,6 +230,100 @@ class SnapshotIT {
             : db.queryLong(
                 "SELECT count(*) FROM dovetail.operations WHERE migration = '" + NS + "/broken'"),
         "no operation was started");
+  }
+
+  @Test
+  void aMissingVolumeHoldsExpandWithTheFieldNamedAndNothingCreated() throws Exception {
+    var before = SchemaSnapshot.of(db, "users", "accounts");
+    var dump = twoTables("nopvc");
+    dump.getSpec().setSnapshot(SnapshotSettings.pgDump(new PgDumpSettings("backup")));
+    Manifests.create(harness.client(), dump);
+    // On another table: migrations of the same table run one at a time, and the held one keeps
+    // its claim (the snapshot comes after the claim, so nothing changes the tables in between).
+    var vs =
+        Manifests.migration(
+            NS, "nodata", "db", Operation.addColumn(new AddColumn("audit", "reviewer", "text")));
+    vs.getSpec()
+        .setSnapshot(
+            SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("pgdata", "csi-snap")));
+    Manifests.create(harness.client(), vs);
+
+    var held = await("nopvc", ConditionTypes.PROGRESSING, "False", Reasons.SNAPSHOT_PENDING);
+    String message = progressingMessage(held);
+    assertTrue(
+        message.startsWith(
+            "spec.snapshot.pgDump.persistentVolumeClaimName: PersistentVolumeClaim backup not"
+                + " found in namespace snapshots"),
+        message);
+    var heldVs = await("nodata", ConditionTypes.PROGRESSING, "False", Reasons.SNAPSHOT_PENDING);
+    assertTrue(
+        progressingMessage(heldVs)
+            .startsWith(
+                "spec.snapshot.volumeSnapshot.persistentVolumeClaimName: PersistentVolumeClaim"
+                    + " pgdata not found"),
+        progressingMessage(heldVs));
+
+    Thread.sleep(1_500); // passes go by: still held
+    assertEquals(List.of(), harness.jobs().jobsStarted(), "no dump Job for a missing PVC");
+    assertEquals(List.of(), volumeSnapshots(), "no VolumeSnapshot of a missing PVC");
+    assertEquals(before, SchemaSnapshot.of(db, "users", "accounts"), "no DDL");
+    assertEquals(
+        "Snapshotting", Manifests.get(harness.client(), NS, "nopvc").getStatus().getPhase());
+
+    // The user creates the PVC (or Argo CD's next wave does): the dump runs, expand follows.
+    Manifests.persistentVolumeClaim(harness.client(), NS, "backup");
+    var expanded = await("nopvc", ConditionTypes.READY, "True", Reasons.EXPANDED);
+    assertEquals(Boolean.TRUE, expanded.getStatus().getSnapshot().readyToUse());
+    assertEquals(
+        List.of("nopvc-snapshot-g1"),
+        harness.jobs().jobsStarted().stream().filter(j -> j.contains("-snapshot-")).toList(),
+        "one dump, once the PVC exists");
+  }
+
+  @Test
+  void aDumpThatCannotLockATableFailsWithPgDumpsReasonAndChangesNothing() throws Exception {
+    var before = SchemaSnapshot.of(db, "users", "accounts");
+    var settings = new PgDumpSettings("backups");
+    settings.setLockWaitTimeout("300ms");
+    var m = twoTables("locked");
+    m.getSpec().setSnapshot(SnapshotSettings.pgDump(settings));
+    // A session holding ACCESS EXCLUSIVE on accounts, as a long ALTER TABLE would: pg_dump cannot
+    // take its ACCESS SHARE lock and gives up after lockWaitTimeout instead of queueing for hours.
+    try (var holder = db.connect()) {
+      holder.setAutoCommit(false);
+      try (var st = holder.createStatement()) {
+        st.execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+      }
+      Manifests.create(harness.client(), m);
+      var failed = await("locked", ConditionTypes.READY, "False", Reasons.SNAPSHOT_FAILED);
+      String message =
+          Conditions.find(failed.getStatus().getConditions(), ConditionTypes.READY)
+              .orElseThrow()
+              .getMessage();
+      assertTrue(message.startsWith("dump Job locked-snapshot-g1 failed: "), message);
+      assertTrue(message.contains("last attempt: pg_dump failed (exit 1): "), message);
+      assertTrue(message.contains("lock"), "pg_dump's own reason: " + message);
+      assertTrue(message.contains("accounts"), "the table it could not lock: " + message);
+      assertFalse(message.contains(db.uri()), "no URI in the condition");
+      assertEquals("Failed", failed.getStatus().getPhase());
+      assertEquals(
+          message.substring(0, 40), failed.getStatus().getSnapshot().error().substring(0, 40));
+      holder.rollback();
+    }
+    Path dir = harness.jobs().persistentVolume(NS, "backups");
+    assertFalse(Files.exists(dir.resolve("locked-g1.dump")), "no dump file");
+    assertFalse(Files.exists(dir.resolve("locked-g1.dump.partial")), "no partial file left");
+    assertEquals(before, SchemaSnapshot.of(db, "users", "accounts"), "nothing changed");
+    assertEquals(
+        0,
+        db.queryLong(
+            "SELECT count(*) FROM dovetail.snapshots WHERE migration LIKE '" + NS + "/locked#%'"));
+  }
+
+  private static String progressingMessage(DatabaseMigration m) {
+    return Conditions.find(m.getStatus().getConditions(), ConditionTypes.PROGRESSING)
+        .orElseThrow()
+        .getMessage();
   }
 
   private static DatabaseMigration twoTables(String name) {

@@ -162,6 +162,7 @@ class RbacIT {
         "the deleted migration's expansion was rolled back");
 
     // spec.snapshot.volumeSnapshot: created, read back until readyToUse, then expanded.
+    Manifests.persistentVolumeClaim(harness.client(), NS, "pg-data");
     var snap = Manifests.rename(NS, "snap", "db", "users", "username", "handle");
     snap.getSpec()
         .setSnapshot(SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("pg-data", null)));

@@ -39,6 +39,27 @@ public final class Manifests {
         .createOr(s -> s.update());
   }
 
+  /** A PersistentVolumeClaim as a user would create it for spec.snapshot (no provisioner here). */
+  public static void persistentVolumeClaim(KubernetesClient client, String namespace, String name) {
+    client
+        .persistentVolumeClaims()
+        .inNamespace(namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+                .endResources()
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+  }
+
   /** A DatabaseMigration renaming public.table.from → to, phase Expand, default settings. */
   public static DatabaseMigration rename(
       String namespace, String name, String secret, String table, String from, String to) {

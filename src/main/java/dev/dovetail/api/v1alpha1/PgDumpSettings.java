@@ -2,6 +2,7 @@ package dev.dovetail.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -25,6 +26,15 @@ public class PgDumpSettings {
           + " (or at DOVETAIL_PG_DUMP). Defaults to the operator's worker image.")
   private String image;
 
+  @Default("1m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription(
+      "pg_dump --lock-wait-timeout: how long the dump waits for its ACCESS SHARE lock on each"
+          + " table (only a session holding ACCESS EXCLUSIVE, such as a running ALTER TABLE, makes"
+          + " it wait). After that the dump fails with SnapshotFailed, naming the table, instead of"
+          + " queueing for hours. Default 1m.")
+  private String lockWaitTimeout = "1m";
+
   public PgDumpSettings() {}
 
   public PgDumpSettings(String persistentVolumeClaimName) {
@@ -47,15 +57,24 @@ public class PgDumpSettings {
     this.image = image;
   }
 
+  public String getLockWaitTimeout() {
+    return lockWaitTimeout;
+  }
+
+  public void setLockWaitTimeout(String lockWaitTimeout) {
+    this.lockWaitTimeout = lockWaitTimeout;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PgDumpSettings s
         && Objects.equals(persistentVolumeClaimName, s.persistentVolumeClaimName)
-        && Objects.equals(image, s.image);
+        && Objects.equals(image, s.image)
+        && Objects.equals(lockWaitTimeout, s.lockWaitTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(persistentVolumeClaimName, image);
+    return Objects.hash(persistentVolumeClaimName, image, lockWaitTimeout);
   }
 }
