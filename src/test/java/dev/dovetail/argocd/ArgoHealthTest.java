@@ -64,6 +64,12 @@ class ArgoHealthTest {
               of("Degraded", "was never expanded; apply it with phase Expand first")),
           Map.entry("databasemigration-backfill-failed", of("Degraded", "Failed: Job ")),
           Map.entry(
+              "databasemigration-snapshot-volume-missing",
+              of(
+                  "Progressing",
+                  "Snapshotting: spec.snapshot.volumeSnapshot.persistentVolumeClaimName:"
+                      + " PersistentVolumeClaim pg-data not found")),
+          Map.entry(
               "databasemigration-snapshot-pending",
               of("Progressing", "Snapshotting: started VolumeSnapshot snapshotted-snapshot-g1")),
           Map.entry(

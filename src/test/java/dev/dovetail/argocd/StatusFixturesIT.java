@@ -233,6 +233,11 @@ class StatusFixturesIT {
     m.getSpec()
         .setSnapshot(SnapshotSettings.volumeSnapshot(new VolumeSnapshotSettings("pg-data", null)));
     Manifests.create(harness.client(), m);
+    // The PVC is not there yet: held with the field named (Argo CD: Progressing), then created.
+    StatusFixtures.record(
+        "databasemigration-snapshot-volume-missing",
+        await("snapshotted", ConditionTypes.PROGRESSING, "False", Reasons.SNAPSHOT_PENDING));
+    Manifests.persistentVolumeClaim(harness.client(), NS, "pg-data");
     StatusFixtures.record(
         "databasemigration-snapshot-pending",
         await("snapshotted", ConditionTypes.PROGRESSING, "True", Reasons.SNAPSHOT_PENDING));
