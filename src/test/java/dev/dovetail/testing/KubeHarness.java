@@ -48,6 +48,11 @@ public final class KubeHarness implements AutoCloseable {
   private final List<Operator> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<KubernetesClient> replicaClients =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Map<Operator, KubernetesClient> clientOf =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<Operator, String> identityOf =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Operator> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public KubeHarness() {
     this(dev.dovetail.worker.WorkerMain::run);
@@ -124,6 +129,8 @@ public final class KubeHarness implements AutoCloseable {
             .build();
     replicaClients.add(own);
     Operator replica = newOperator(config, own, election, metrics);
+    clientOf.put(replica, own);
+    identityOf.put(replica, identity);
     replicas.add(replica);
     replica.start();
     return replica;
@@ -133,6 +140,20 @@ public final class KubeHarness implements AutoCloseable {
   public void stopReplica(Operator replica) {
     if (replicas.remove(replica)) {
       replica.stop();
+    }
+  }
+
+  /**
+   * Kills a replica as SIGKILL or a lost node does: its shutdown, which would release the Lease,
+   * never runs, and nothing it sends reaches the API server any more (its client is closed, and the
+   * server refuses whatever carries its User-Agent, even a request already on its way). Its threads
+   * go on in this JVM, cut off; {@link #close()} stops them.
+   */
+  public void killReplica(Operator replica) {
+    if (replicas.remove(replica)) {
+      dispatcher.refuse(identityOf.get(replica));
+      clientOf.get(replica).close();
+      killed.add(replica);
     }
   }
 
@@ -171,6 +192,13 @@ public final class KubeHarness implements AutoCloseable {
   public void close() {
     stopOperator();
     replicas.forEach(this::stopReplica);
+    for (Operator dead : killed) {
+      try {
+        dead.stop(); // frees the threads of a killed replica; its client is closed already
+      } catch (RuntimeException e) {
+        // nothing of it can reach the server; what stopping it says does not matter
+      }
+    }
     replicaClients.forEach(KubernetesClient::close);
     jobs.close();
     client.close();
