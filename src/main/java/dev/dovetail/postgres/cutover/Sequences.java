@@ -46,14 +46,21 @@ final class Sequences {
     return synced.size();
   }
 
-  /** Moves the sequence to at least {@code last}, never back; false when it does not exist. */
+  /**
+   * Moves the sequence to {@code last}, never back: an ascending one to at least it, a descending
+   * one (negative increment) to at most it. False when it does not exist.
+   */
   private static boolean set(Connection c, String sequence, long last) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT setval(s, greatest(?, coalesce(pg_sequence_last_value(s), 0)), true)"
-                + " FROM to_regclass(?) s WHERE s IS NOT NULL")) {
-      ps.setLong(1, last);
-      ps.setString(2, sequence);
+            "SELECT setval(s, CASE WHEN q.seqincrement > 0"
+                + " THEN greatest(?, coalesce(pg_sequence_last_value(s), ?))"
+                + " ELSE least(?, coalesce(pg_sequence_last_value(s), ?)) END, true)"
+                + " FROM to_regclass(?) s JOIN pg_sequence q ON q.seqrelid = s")) {
+      for (int i = 1; i <= 4; i++) {
+        ps.setLong(i, last);
+      }
+      ps.setString(5, sequence);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
