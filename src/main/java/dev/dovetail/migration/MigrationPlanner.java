@@ -120,10 +120,7 @@ public final class MigrationPlanner {
                 : "operation " + r.operationId() + " was removed from spec.operations";
     Optional<SchemaChange> change =
         o.rollbackable().getOrDefault(r.operationId(), Optional.empty());
-    boolean hidden =
-        OperationStates.CONTRACTED.equals(r.state())
-            || OperationStates.UNCONTRACTING.equals(r.state());
-    if (hidden && change.isPresent()) {
+    if (contractMayHaveRun(r.state()) && change.isPresent()) {
       return new Uncontract(
           r.operationId(),
           change.get(),
@@ -135,6 +132,19 @@ public final class MigrationPlanner {
         change,
         why,
         OperationStates.ROLLING_BACK.equals(r.state()) ? r.step() : 0);
+  }
+
+  /**
+   * Whether the contract of an operation in this state may have changed the schema, so that undoing
+   * it starts with uncontract: contracted, uncontracting, or contracting. Every contract is one
+   * step, so contracting lasts only as the recorded intent of a step outside a transaction
+   * (dropIndex's DROP INDEX CONCURRENTLY), which may have run before a crash; its uncontract is
+   * idempotent.
+   */
+  private static boolean contractMayHaveRun(String state) {
+    return OperationStates.CONTRACTED.equals(state)
+        || OperationStates.UNCONTRACTING.equals(state)
+        || OperationStates.CONTRACTING.equals(state);
   }
 
   private static MigrationStep abandoned(MigrationObservation o) {
@@ -163,10 +173,7 @@ public final class MigrationPlanner {
       for (int i = desired.size() - 1; i >= 0; i--) {
         var d = desired.get(i);
         String state = o.state(d.id());
-        if (d.change() != null
-            && !isFinal(o, d)
-            && (OperationStates.CONTRACTED.equals(state)
-                || OperationStates.UNCONTRACTING.equals(state))) {
+        if (d.change() != null && !isFinal(o, d) && contractMayHaveRun(state)) {
           // A refused step (an index rebuild meeting duplicates) waits like any forward step.
           return failed(o, d)
               .orElse(

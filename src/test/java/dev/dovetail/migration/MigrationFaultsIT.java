@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dovetail.DovetailConfig;
 import dev.dovetail.api.v1alpha1.ConditionTypes;
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
+import dev.dovetail.api.v1alpha1.DropIndex;
+import dev.dovetail.api.v1alpha1.MigrationPhase;
+import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.testing.AppWorkload;
 import dev.dovetail.testing.KubeHarness;
 import dev.dovetail.testing.Manifests;
+import dev.dovetail.testing.SchemaSnapshot;
 import dev.dovetail.testing.TestDatabase;
 import dev.dovetail.testing.TestPostgres;
 import dev.dovetail.testing.UsersTable;
@@ -23,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Faults the foundation must survive: a killed worker, a restarted operator, a lock blocker. */
+/**
+ * Faults the foundation must survive: a killed worker, a restarted operator (also one that died
+ * inside a contract), a lock blocker.
+ */
 class MigrationFaultsIT {
   static final String NS = "faults";
   static final String NAME = "rename";
@@ -122,6 +129,46 @@ class MigrationFaultsIT {
         harness.jobs().jobsStarted().stream().filter(backfillJob::equals).count(),
         "one backfill Job, created once");
     assertEquals(1, harness.jobs().podRuns(NS, backfillJob));
+  }
+
+  /**
+   * The operator dies after DROP INDEX CONCURRENTLY ran but before it recorded the contract (state
+   * contracting, its intent): the spec reverted to Expand meanwhile brings the index back.
+   */
+  @Test
+  void dropIndexInterruptedBeforeItsRecordIsRebuiltWhenTheSpecGoesBackToExpand() throws Exception {
+    UsersTable.create(db, 2_000);
+    db.execute("CREATE INDEX users_name_lower ON users (lower(user_name)) WHERE id > 10");
+    var before = SchemaSnapshot.of(db, "users");
+    var m =
+        Manifests.migration(NS, NAME, "db", Operation.dropIndex(new DropIndex("users_name_lower")));
+    m.getSpec().setCleanupAfter("1h");
+    Manifests.create(harness.client(), m);
+    await(Reasons.EXPANDED);
+    Manifests.editSpec(harness.client(), NS, NAME, s -> s.setPhase(MigrationPhase.Contract));
+    await(Reasons.CLEANUP_PENDING);
+    assertEquals(
+        0, db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'users_name_lower'"));
+
+    harness.stopOperator();
+    db.execute(
+        "UPDATE dovetail.operations SET state = 'contracting', step = 0, contracted_at = NULL");
+    Manifests.editSpec(harness.client(), NS, NAME, s -> s.setPhase(MigrationPhase.Expand));
+    harness.startOperator(DovetailConfig.defaults().withRecheckInterval(Duration.ofMillis(300)));
+    await(Reasons.EXPANDED);
+    assertEquals(before, SchemaSnapshot.of(db, "users"), "the index is back, valid and ready");
+  }
+
+  private DatabaseMigration await(String reason) {
+    return awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        NAME,
+        ConditionTypes.READY,
+        "True",
+        reason,
+        Duration.ofMinutes(1));
   }
 
   @Test

@@ -367,6 +367,22 @@ class MigrationPlannerOperationsTest {
   }
 
   @Test
+  void aDropInterruptedAfterItsIntentIsRebuiltOnTheWayBackWhetherOrNotItRan() {
+    desired = new ArrayList<>(List.of(d(0, DROP)));
+    record(DROP, OperationStates.CONTRACTING, 0, 9); // intent committed, then a crash
+    var back = assertInstanceOf(Uncontract.class, next()); // spec.phase is Expand again
+    assertEquals(DROP.id(), back.operationId());
+    assertEquals(0, back.step());
+
+    spec.setPhase(MigrationPhase.Abandon);
+    rollbackable.put(DROP.id(), Optional.of(DROP));
+    var rebuild = assertInstanceOf(Uncontract.class, next());
+    assertEquals("spec.phase is Abandon", rebuild.why(), "rebuilt before the record goes");
+    record(DROP, OperationStates.VALIDATED, 0, 9);
+    assertEquals(DROP.id(), assertInstanceOf(RollBack.class, next()).operationId());
+  }
+
+  @Test
   void aRebuildTheDataRefusedIsReportedThenRetriedAMinuteLater() {
     desired = new ArrayList<>(List.of(d(0, DROP)));
     cleanupAfter = Duration.ofHours(1);

@@ -519,6 +519,31 @@ class OperationChangesIT {
     assertEquals(before, SchemaSnapshot.of(c, table));
   }
 
+  @Test
+  void aDroppedUniqueIndexIsNotRebuiltOverDuplicatesWrittenMeanwhile() throws Exception {
+    accounts("t_undrop_unique");
+    exec("CREATE UNIQUE INDEX t_undrop_unique_code ON t_undrop_unique (code)");
+    var before = SchemaSnapshot.of(c, table);
+    var op = Operation.dropIndex(new DropIndex("t_undrop_unique_code"));
+    var change = resolve(op);
+    String kept = change.keptForUncontract().orElseThrow();
+    Steps.run(c, change, change.contract());
+    exec("INSERT INTO t_undrop_unique (legacy, code) VALUES ('new app', 'c-1')"); // a duplicate
+
+    var contracted = resolveRecorded(op, OperationStates.CONTRACTED, kept);
+    var failure =
+        assertThrows(StepFailure.class, () -> Steps.run(c, contracted, contracted.uncontract()));
+    assertEquals(Reasons.INDEX_BUILD_FAILED, failure.reason());
+    assertTrue(failure.getMessage().contains("23505"), failure.getMessage());
+    assertEquals(
+        0,
+        queryLong("SELECT count(*) FROM pg_class WHERE relname = 't_undrop_unique_code'"),
+        "no INVALID index left behind");
+    exec("DELETE FROM t_undrop_unique WHERE legacy = 'new app'");
+    Steps.run(c, contracted, contracted.uncontract());
+    assertEquals(before, SchemaSnapshot.of(c, table), "built once the duplicate is gone");
+  }
+
   // --- changeColumnType ----------------------------------------------------------------------
 
   @Test
