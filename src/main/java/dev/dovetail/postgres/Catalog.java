@@ -145,6 +145,38 @@ public final class Catalog {
     return constraints(schema, table).stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
+  /**
+   * The privileges granted on the table and on its columns, to other roles and PUBLIC: what a view
+   * standing in for the table must be granted. The current role's own entries are left out (it owns
+   * what it creates). Empty when the ACL is the default (owner only).
+   */
+  public List<GrantInfo> grants(String schema, String table) throws SQLException {
+    var list = new ArrayList<GrantInfo>();
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            "SELECT CASE WHEN g.grantee = 0 THEN NULL ELSE pg_get_userbyid(g.grantee) END,"
+                + " g.privilege_type, g.is_grantable, g.attname FROM (SELECT (aclexplode(c.relacl)).*,"
+                + " NULL::name AS attname, 0 AS attnum FROM pg_class c JOIN pg_namespace n ON n.oid ="
+                + " c.relnamespace WHERE n.nspname = ? AND c.relname = ? UNION ALL SELECT"
+                + " (aclexplode(a.attacl)).*, a.attname, a.attnum FROM pg_attribute a JOIN pg_class c"
+                + " ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE"
+                + " n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped) g"
+                + " WHERE g.grantee <> (SELECT oid FROM pg_roles WHERE rolname = current_user) ORDER BY"
+                + " g.grantee = 0 DESC, 1, g.is_grantable, g.attnum, g.privilege_type")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      ps.setString(3, schema);
+      ps.setString(4, table);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          list.add(
+              new GrantInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+        }
+      }
+    }
+    return list;
+  }
+
   /** Whether any relation (table, view, index, sequence, ...) has this name in the schema. */
   public boolean relationExists(String schema, String name) throws SQLException {
     return exists(

@@ -38,9 +38,15 @@ public final class AccountsTable {
    */
   public static TableWorkload app(
       String name, TestDatabase db, String table, long rows, int parity) {
+    return app(name, db.uri(), table, rows, parity);
+  }
+
+  /** {@link #app(String, TestDatabase, String, long, int)} connecting with {@code libpqUri}. */
+  public static TableWorkload app(
+      String name, String libpqUri, String table, long rows, int parity) {
     return new TableWorkload(
         name,
-        db.uri(),
+        libpqUri,
         "",
         ("INSERT INTO %1$s (owner_id, email, code, score, legacy, note) VALUES (1 + ? %% 100, CASE"
                 + " WHEN ? %% 5 = 1 THEN NULL ELSE '%2$s' || ? END, '%2$s-' || ?, ? %% 2000000000,"

@@ -6,9 +6,11 @@ import static dev.dovetail.postgres.Sql.qualified;
 import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.api.v1alpha1.RenameTable;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.GrantInfo;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +21,14 @@ import java.util.Optional;
  * constraints apply). Contract drops the view; until spec.cleanupAfter, uncontract creates it again
  * with expand's statement (the view holds no data, so nothing is lost), and the cleanup has nothing
  * left to drop. Rollback drops the view and renames the table back.
+ *
+ * <p>The table's privileges move with the rename, but the view is new and owned by the operator's
+ * role: without grants an application connecting as its own role would get "permission denied for
+ * view" on every statement. So the view is granted, in CREATE VIEW's transaction, what the table's
+ * ACL grants other roles and PUBLIC (table and column privileges, grant options), read when the
+ * step is planned. Later GRANT/REVOKE on the table are not mirrored onto the view; uncontract reads
+ * the table's ACL again. A view runs with its owner's rights on the table, so nothing else is
+ * needed; sequence defaults are evaluated for the caller, who already needs USAGE for the table.
  */
 final class RenameTableChange implements SchemaChange {
   static final ChangeKind<RenameTable> KIND =
@@ -62,13 +72,16 @@ final class RenameTableChange implements SchemaChange {
                     + s.getTo()
                     + " was created by expand but is missing");
           }
-          return p.any() ? Optional.empty() : Optional.of(new RenameTableChange(s, KIND.id(s)));
+          if (p.any()) {
+            return Optional.empty();
+          }
+          return Optional.of(new RenameTableChange(s, KIND.id(s), grantsOfTable(s, catalog)));
         }
 
         @Override
         protected Optional<SchemaChange> forUndo(
-            RenameTable s, Catalog catalog, OperationRecord record) {
-          return Optional.of(new RenameTableChange(s, KIND.id(s)));
+            RenameTable s, Catalog catalog, OperationRecord record) throws SQLException {
+          return Optional.of(new RenameTableChange(s, KIND.id(s), grantsOfTable(s, catalog)));
         }
 
         @Override
@@ -84,10 +97,23 @@ final class RenameTableChange implements SchemaChange {
 
   private final RenameTable spec;
   private final String id;
+  private final List<GrantInfo> grants;
 
-  private RenameTableChange(RenameTable spec, String id) {
+  private RenameTableChange(RenameTable spec, String id, List<GrantInfo> grants) {
     this.spec = spec;
     this.id = id;
+    this.grants = List.copyOf(grants);
+  }
+
+  /** The change as planned against a table whose ACL grants {@code grants}. */
+  static RenameTableChange of(RenameTable spec, List<GrantInfo> grants) {
+    return new RenameTableChange(spec, KIND.id(spec), grants);
+  }
+
+  /** The table's grants, under whichever name it has now (before or after expand). */
+  private static List<GrantInfo> grantsOfTable(RenameTable s, Catalog catalog) throws SQLException {
+    String name = catalog.table(s.getSchema(), s.getTo()).isPresent() ? s.getTo() : s.getFrom();
+    return catalog.grants(s.getSchema(), name);
   }
 
   @Override
@@ -119,21 +145,34 @@ final class RenameTableChange implements SchemaChange {
     return qualified(spec.getSchema(), spec.getTo());
   }
 
-  private Ddl createView(String hazard) {
-    return Ddl.of("CREATE VIEW %s AS SELECT * FROM %s".formatted(from(), to()), Locks.VIEW, hazard);
+  /** CREATE VIEW and the GRANTs that give it the table's privileges, for one transaction. */
+  private List<Ddl> createView(String hazard) {
+    var statements = new ArrayList<Ddl>();
+    statements.add(
+        Ddl.of("CREATE VIEW %s AS SELECT * FROM %s".formatted(from(), to()), Locks.VIEW, hazard));
+    statements.addAll(
+        Grants.copy(
+            grants,
+            from(),
+            Locks.VIEW,
+            "the view gets the table's privileges as of now; later GRANT/REVOKE on the table are"
+                + " not mirrored"));
+    return statements;
   }
 
   @Override
   public List<DdlStep> expand() {
-    return List.of(
-        InTransaction.of(
-            Ddl.of(
-                "ALTER TABLE %s RENAME TO %s".formatted(from(), ident(spec.getTo())),
-                Locks.RENAME,
-                "statements re-plan once; the old name keeps working through the view"),
-            createView(
-                "the view's column list is fixed now: columns added later are not visible under"
-                    + " the old name")));
+    var statements = new ArrayList<Ddl>();
+    statements.add(
+        Ddl.of(
+            "ALTER TABLE %s RENAME TO %s".formatted(from(), ident(spec.getTo())),
+            Locks.RENAME,
+            "statements re-plan once; the old name keeps working through the view"));
+    statements.addAll(
+        createView(
+            "the view's column list is fixed now: columns added later are not visible under"
+                + " the old name"));
+    return List.of(InTransaction.of(statements));
   }
 
   @Override

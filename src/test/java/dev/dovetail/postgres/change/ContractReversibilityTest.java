@@ -18,6 +18,7 @@ import dev.dovetail.api.v1alpha1.RawSql;
 import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.api.v1alpha1.RenameTable;
 import dev.dovetail.api.v1alpha1.SetNotNull;
+import dev.dovetail.postgres.GrantInfo;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -141,28 +142,49 @@ class ContractReversibilityTest {
   void renameTableUncontractCreatesTheViewAsExpandDidAndCleanupDropsNothing() throws Exception {
     var op = OPERATIONS.get("renameTable");
     var change =
-        RenameTableChange.KIND
-            .forUndo(op.getRenameTable(), null, record("renameTable", OperationStates.CONTRACTED))
-            .orElseThrow();
-    var expandView = change.expand().get(0).statements().get(1);
+        RenameTableChange.of(
+            op.getRenameTable(),
+            List.of(
+                new GrantInfo(null, "SELECT", false, null),
+                new GrantInfo("app", "SELECT", false, null),
+                new GrantInfo("app", "INSERT", false, null),
+                new GrantInfo("app", "UPDATE", false, "c"),
+                new GrantInfo("app", "UPDATE", false, "Mixed"),
+                new GrantInfo("app", "SELECT", false, "c"),
+                new GrantInfo("Ops", "DELETE", true, null)));
+    var expand = change.expand().get(0).statements();
+    var viewAndGrants = expand.subList(1, expand.size());
+    assertEquals(
+        List.of(
+            "CREATE VIEW \"public\".\"t\" AS SELECT * FROM \"public\".\"u\"",
+            "GRANT SELECT ON \"public\".\"t\" TO PUBLIC",
+            "GRANT SELECT, INSERT, UPDATE (\"c\", \"Mixed\") ON \"public\".\"t\" TO \"app\"",
+            "GRANT DELETE ON \"public\".\"t\" TO \"Ops\" WITH GRANT OPTION"),
+        viewAndGrants.stream().map(Ddl::sql).toList(),
+        "the view and the table's grants, in expand's transaction");
     var uncontract = change.uncontract();
     assertEquals(1, uncontract.size());
     var view = uncontract.get(0).statements();
     assertEquals(
-        List.of(expandView.sql()), view.stream().map(Ddl::sql).toList(), "expand's statement");
-    assertEquals(Locks.VIEW, view.get(0).lock());
+        viewAndGrants.stream().map(Ddl::sql).toList(),
+        view.stream().map(Ddl::sql).toList(),
+        "expand's statements, in one transaction");
+    assertTrue(view.stream().allMatch(d -> Locks.VIEW.equals(d.lock())), view.toString());
     assertTrue(view.get(0).hazard().contains("the old name works again"), view.get(0).hazard());
+    assertTrue(view.get(1).hazard().contains("not mirrored"), view.get(1).hazard());
     assertEquals(List.of(), change.cleanup());
     var plan = change.plan("0:renameTable");
-    assertTrue(
-        plan.stream()
-            .anyMatch(
-                p ->
-                    p.step().equals("uncontract")
-                        && p.sql().equals(expandView.sql())
-                        && p.lock() != null
-                        && p.hazard() != null),
-        plan.toString());
+    for (var statement : viewAndGrants) {
+      assertTrue(
+          plan.stream()
+              .anyMatch(
+                  p ->
+                      p.step().equals("uncontract")
+                          && p.sql().equals(statement.sql())
+                          && p.lock() != null
+                          && p.hazard() != null),
+          plan.toString());
+    }
   }
 
   private static OperationRecord record(String kind, String state) {
