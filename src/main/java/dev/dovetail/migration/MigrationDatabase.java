@@ -2,6 +2,7 @@ package dev.dovetail.migration;
 
 import dev.dovetail.api.v1alpha1.DatabaseMigration;
 import dev.dovetail.kube.SecretKeys;
+import dev.dovetail.postgres.ExclusiveLocks;
 import dev.dovetail.postgres.PgUri;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
@@ -47,7 +48,8 @@ final class MigrationDatabase implements AutoCloseable {
           "spec.database.secretRef: the Secret's value is not a PostgreSQL URI: " + e.getMessage());
     }
     try {
-      return new MigrationDatabase(parsed.connect(APPLICATION_NAME), null);
+      return new MigrationDatabase(
+          parsed.connect(APPLICATION_NAME, ExclusiveLocks.READ_LOCK_TIMEOUT), null);
     } catch (SQLException e) {
       return new MigrationDatabase(
           null, "spec.database: cannot connect to " + parsed.redacted() + ": " + e.getMessage());

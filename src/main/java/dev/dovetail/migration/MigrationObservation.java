@@ -18,7 +18,7 @@ import java.util.Optional;
  * Facts read in one pass, before anything is decided. Immutable; built only by {@link
  * MigrationObserver} (and by tests of the planner).
  *
- * @param unreachable why the database could not be read, naming the field; null when it was
+ * @param unreachable why the database could not be read this pass; null when it was
  * @param problems spec and catalog problems, each naming its field; nothing runs while non-empty
  * @param recorded what the database's bookkeeping says this migration did, by operation id
  * @param rollbackable recorded, not contracted operations, rebuilt so they can be undone; an empty
@@ -34,7 +34,7 @@ import java.util.Optional;
  */
 public record MigrationObservation(
     Instant now,
-    String unreachable,
+    Unreadable unreachable,
     List<String> problems,
     List<DesiredChange> desired,
     Map<String, OperationRecord> recorded,
@@ -73,7 +73,7 @@ public record MigrationObservation(
   /** Without long transactions to report and without spec.snapshot. */
   public MigrationObservation(
       Instant now,
-      String unreachable,
+      Unreadable unreachable,
       List<String> problems,
       List<DesiredChange> desired,
       Map<String, OperationRecord> recorded,
@@ -117,7 +117,7 @@ public record MigrationObservation(
   /** Without table claims (a database where no other migration holds the tables). */
   public MigrationObservation(
       Instant now,
-      String unreachable,
+      Unreadable unreachable,
       List<String> problems,
       List<DesiredChange> desired,
       Map<String, OperationRecord> recorded,
@@ -154,7 +154,7 @@ public record MigrationObservation(
   }
 
   /** Nothing could be read beyond the spec. */
-  static MigrationObservation specOnly(Instant now, List<String> problems, String unreachable) {
+  static MigrationObservation specOnly(Instant now, List<String> problems, Unreadable unreachable) {
     return new MigrationObservation(
         now,
         unreachable,

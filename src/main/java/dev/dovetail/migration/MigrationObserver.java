@@ -11,6 +11,7 @@ import dev.dovetail.migration.MigrationObservation.ExpandDeadline;
 import dev.dovetail.postgres.Blocker;
 import dev.dovetail.postgres.Bookkeeping;
 import dev.dovetail.postgres.Catalog;
+import dev.dovetail.postgres.ExclusiveLocks;
 import dev.dovetail.postgres.LongTransactions;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
@@ -66,11 +67,39 @@ final class MigrationObserver {
       SnapshotLookup snapshots,
       Instant now)
       throws SQLException {
-    DatabaseMigrationSpec spec = m.getSpec();
-    List<String> specProblems = MigrationValidator.validate(spec);
+    List<String> specProblems = MigrationValidator.validate(m.getSpec());
     if (!specProblems.isEmpty() || connection == null) {
-      return MigrationObservation.specOnly(now, specProblems, unreachable);
+      return MigrationObservation.specOnly(now, specProblems, Unreadable.unreachable(unreachable));
     }
+    try {
+      return observeDatabase(m, connection, jobs, snapshots, now);
+    } catch (SQLException e) {
+      if (!ExclusiveLocks.isLockTimeout(e)) {
+        throw e;
+      }
+      List<String> holders = ExclusiveLocks.holders(connection);
+      return MigrationObservation.specOnly(
+          now,
+          List.of(),
+          Unreadable.lockWait(
+              "the operator's read of the catalog waited "
+                  + Durations.format(ExclusiveLocks.READ_LOCK_TIMEOUT)
+                  + " for a lock and gave up; "
+                  + (holders.isEmpty()
+                      ? "the holder finished before it could be named"
+                      : "ACCESS EXCLUSIVE " + String.join("; ", holders))
+                  + ". Nothing was changed; looked at again shortly"));
+    }
+  }
+
+  private MigrationObservation observeDatabase(
+      DatabaseMigration m,
+      Connection connection,
+      Function<String, Job> jobs,
+      SnapshotLookup snapshots,
+      Instant now)
+      throws SQLException {
+    DatabaseMigrationSpec spec = m.getSpec();
     String key = MigrationJobs.migrationKey(m);
     var catalog = new Catalog(connection);
     boolean installed = catalog.table("dovetail", "operations").isPresent();

@@ -49,7 +49,8 @@ public final class MigrationPlanner {
       return new Invalid(o.problems());
     }
     if (o.unreachable() != null) {
-      return new Wait("Blocked", Reasons.DATABASE_UNREACHABLE, o.unreachable(), true, GATE_RECHECK);
+      return new Wait(
+          "Blocked", o.unreachable().reason(), o.unreachable().message(), true, GATE_RECHECK);
     }
     boolean timedOut = expandTimedOut(spec, o);
     Optional<MigrationStep> rollback = rollback(spec, o, timedOut);

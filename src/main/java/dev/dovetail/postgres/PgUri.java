@@ -92,6 +92,19 @@ public record PgUri(
     return DriverManager.getConnection(jdbcUrl(), jdbcProperties(applicationName));
   }
 
+  /**
+   * A connection whose session default lock_timeout is {@code lockTimeout} (a startup option, so a
+   * later {@code RESET lock_timeout} comes back to it), after the URI's own options.
+   */
+  public Connection connect(String applicationName, java.time.Duration lockTimeout)
+      throws SQLException {
+    Properties p = jdbcProperties(applicationName);
+    String own = p.getProperty("options", "");
+    p.setProperty(
+        "options", (own.isBlank() ? "" : own + " ") + "-c lock_timeout=" + lockTimeout.toMillis());
+    return DriverManager.getConnection(jdbcUrl(), p);
+  }
+
   /** The URI with the password replaced by ***, for logs and status. */
   public String redacted() {
     return "postgresql://"

@@ -230,6 +230,68 @@ class MigrationFaultsIT {
     }
   }
 
+  /**
+   * A session holding ACCESS EXCLUSIVE (a user's long ALTER TABLE or VACUUM FULL, or a forgotten
+   * LOCK TABLE): the operator's catalog reads (pg_get_expr, pg_relation_size open the table) must
+   * not queue behind it for as long as it lasts. Status says who holds the lock while it is held,
+   * nothing changes, and expand runs once it is gone.
+   */
+  @Test
+  void anAccessExclusiveHolderIsNamedAndHoldsNoReconcile() throws Exception {
+    UsersTable.create(db, 5_000);
+    var seen = new AtomicReference<String>();
+    try (Connection holder = db.connect()) {
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      int holderPid = blockerPid(holder);
+      Manifests.create(
+          harness.client(), Manifests.rename(NS, NAME, "db", "users", "user_name", "username"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                var current = Manifests.get(harness.client(), NS, NAME);
+                if (current.getStatus() == null) {
+                  return false;
+                }
+                return current.getStatus().getConditions().stream()
+                    .filter(c -> ConditionTypes.PROGRESSING.equals(c.getType()))
+                    .filter(c -> Reasons.LOCK_TIMEOUT.equals(c.getReason()))
+                    .peek(c -> seen.set(c.getMessage()))
+                    .findAny()
+                    .isPresent();
+              });
+      System.out.printf("[MigrationFaultsIT] while locked: %s%n", seen.get());
+      assertTrue(
+          seen.get().contains("ACCESS EXCLUSIVE public.users held by pid " + holderPid),
+          seen.get());
+      assertEquals(
+          "idle in transaction",
+          db.queryString("SELECT state FROM pg_stat_activity WHERE pid = " + holderPid),
+          "the lock is still held while status names it");
+      // Read from the catalog tables directly: SchemaSnapshot's pg_get_expr would wait for the lock
+      // this very thread holds.
+      assertEquals(
+          0,
+          db.queryLong(
+              "SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND"
+                  + " attname = 'username') + (SELECT count(*) FROM pg_trigger WHERE tgrelid ="
+                  + " 'users'::regclass)"),
+          "no DDL ran: no new column, no trigger");
+      holder.rollback();
+    }
+    awaitCondition(
+        harness.client(),
+        DatabaseMigration.class,
+        NS,
+        NAME,
+        ConditionTypes.READY,
+        "True",
+        Reasons.EXPANDED,
+        Duration.ofMinutes(2));
+  }
+
   static final String BACKFILL_APPLICATION = "dovetail-backfill";
 
   private long progressRows() {

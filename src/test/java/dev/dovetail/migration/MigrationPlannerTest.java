@@ -61,7 +61,7 @@ class MigrationPlannerTest {
   Map<String, OperationRecord> recorded = new LinkedHashMap<>();
   Map<String, Optional<SchemaChange>> rollbackable = new LinkedHashMap<>();
   List<String> problems = new ArrayList<>();
-  String unreachable;
+  Unreadable unreachable;
   LagReading lag = new LagReading(NOW, List.of());
   Duration minExpand = Duration.ZERO;
   boolean paused;
@@ -119,10 +119,20 @@ class MigrationPlannerTest {
 
   @Test
   void unreachableDatabaseBlocks() {
-    unreachable = "spec.database.secretRef: Secret db not found in namespace shop";
+    unreachable =
+        Unreadable.unreachable("spec.database.secretRef: Secret db not found in namespace shop");
     var step = assertInstanceOf(Wait.class, next());
     assertEquals(Reasons.DATABASE_UNREACHABLE, step.reason());
     assertTrue(step.blocked());
+  }
+
+  @Test
+  void aReadThatRanIntoALockWaitsAndNamesTheHolder() {
+    unreachable = Unreadable.lockWait("ACCESS EXCLUSIVE public.users held by pid 42");
+    var step = assertInstanceOf(Wait.class, next());
+    assertEquals(Reasons.LOCK_TIMEOUT, step.reason());
+    assertEquals("ACCESS EXCLUSIVE public.users held by pid 42", step.message());
+    assertTrue(step.blocked(), "Progressing=False: nothing moves until the read succeeds");
   }
 
   @Test

@@ -31,7 +31,8 @@ public enum EventReason {
   LOCK_TIMEOUT(
       Reasons.LOCK_TIMEOUT,
       Type.Warning,
-      "a DDL statement kept timing out on a lock; the message names the blocking backend"),
+      "a DDL statement kept timing out on a lock, or a catalog read of the operator gave up"
+          + " behind an ACCESS EXCLUSIVE holder; the message names the blocking backend"),
   LONG_RUNNING_TRANSACTION(
       Reasons.LONG_RUNNING_TRANSACTION,
       Type.Warning,
