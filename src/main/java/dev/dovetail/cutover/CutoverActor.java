@@ -6,8 +6,10 @@ import dev.dovetail.api.v1alpha1.DualWriteCutover;
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.api.v1alpha1.Durations;
 import dev.dovetail.api.v1alpha1.EventReason;
+import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.cutover.CutoverPlan.Action;
 import dev.dovetail.kube.EventRecorder;
+import dev.dovetail.postgres.ExclusiveLocks;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
 import dev.dovetail.postgres.cutover.CutoverProblem;
 import dev.dovetail.postgres.cutover.ForeignKeyState;
@@ -49,20 +51,33 @@ final class CutoverActor {
    * @param problem a spec problem found only by acting (e.g. a table of another shape on the
    *     target), naming its field; nothing was changed
    * @param failure an action failed; the message is the database's or the API server's
+   * @param failureReason the condition reason of the failure (StepFailed, or LockTimeout when a
+   *     statement gave up at the connections' short lock_timeout); null without a failure
    * @param switched the write switch's result, when it ran
    * @param writes the write target the flag carries after this pass
    */
-  record Outcome(String problem, String failure, WriteSwitch.Result switched, WriteTarget writes) {}
+  record Outcome(
+      String problem,
+      String failure,
+      String failureReason,
+      WriteSwitch.Result switched,
+      WriteTarget writes) {
+    static Outcome done(WriteSwitch.Result switched, WriteTarget writes) {
+      return new Outcome(null, null, null, switched, writes);
+    }
+  }
 
   Outcome act(
       CutoverPlan plan, DualWriteCutover cutover, CutoverDatabase db, CutoverObservation seen) {
     WriteTarget writes = plan.writes();
     WriteSwitch.Result switched = null;
+    Action current = null;
     try {
       List<QualifiedTable> tables = seen.tables().stream().map(QualifiedTable::parse).toList();
       boolean logical =
           cutover.getSpec().getSync().getMode() == CutoverSync.Mode.LogicalReplication;
       for (Action action : plan.actions()) {
+        current = action;
         switch (action) {
           case SETUP -> {
             db.ensureTargetSchema(tables);
@@ -125,15 +140,39 @@ final class CutoverActor {
         }
       }
       seen.verification().ifPresent(v -> report.publish(cutover, v));
-      return new Outcome(null, null, switched, writes);
+      return Outcome.done(switched, writes);
     } catch (CutoverProblem e) {
-      return new Outcome(e.field() + ": " + e.getMessage(), null, switched, writes);
-    } catch (SQLException | KubernetesClientException e) {
-      LOG.warnf(
-          "cutover %s/%s: %s",
-          cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), e.getMessage());
-      return new Outcome(null, e.getMessage(), switched, writes);
+      return new Outcome(e.field() + ": " + e.getMessage(), null, null, switched, writes);
+    } catch (SQLException e) {
+      if (ExclusiveLocks.isLockTimeout(e)) {
+        return new Outcome(null, lockWait(db, current), Reasons.LOCK_TIMEOUT, switched, writes);
+      }
+      return failed(cutover, e, switched, writes);
+    } catch (KubernetesClientException e) {
+      return failed(cutover, e, switched, writes);
     }
+  }
+
+  private static String lockWait(CutoverDatabase db, Action action) {
+    String step = "step " + action;
+    String retried = "The step did not run to its end; retried shortly";
+    try {
+      return db.lockWaitMessage(step, retried);
+    } catch (SQLException e) {
+      return step
+          + " gave up waiting for a lock; the holders could not be read: "
+          + e.getMessage()
+          + ". "
+          + retried;
+    }
+  }
+
+  private static Outcome failed(
+      DualWriteCutover cutover, Exception e, WriteSwitch.Result switched, WriteTarget writes) {
+    LOG.warnf(
+        "cutover %s/%s: %s",
+        cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), e.getMessage());
+    return new Outcome(null, e.getMessage(), Reasons.STEP_FAILED, switched, writes);
   }
 
   /** A key to a table outside the move cannot hold on the target: say so, once per setup. */

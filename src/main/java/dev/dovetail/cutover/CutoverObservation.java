@@ -2,6 +2,7 @@ package dev.dovetail.cutover;
 
 import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.migration.JobView;
+import dev.dovetail.migration.Unreadable;
 import dev.dovetail.postgres.cutover.ForeignKeyState;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Optional;
  * planner decides from this alone.
  *
  * @param problems validation problems, each naming its field (the pass stops there)
- * @param unreachable why a database could not be opened or read, naming the field; else null
+ * @param unreachable why a database could not be opened or read (naming the field), or which
+ *     sessions the operator's reads gave up waiting for; else null
  * @param tables the tables moved (spec.tables, or spec.schema listed on the source)
  * @param copyHash hash of what the copy copies, in the copy Job's name
  * @param copyJob the copy Job, or null when absent
@@ -28,7 +30,7 @@ import java.util.Optional;
  */
 public record CutoverObservation(
     List<String> problems,
-    String unreachable,
+    Unreadable unreachable,
     List<String> tables,
     String copyHash,
     JobView copyJob,
@@ -55,12 +57,17 @@ public record CutoverObservation(
   }
 
   static CutoverObservation unreachable(String why, int reads, WriteTarget writes, Instant now) {
-    return beforeReading(List.of(), why, reads, writes, now);
+    return beforeReading(List.of(), Unreadable.unreachable(why), reads, writes, now);
+  }
+
+  /** A read gave up at the operator's lock_timeout; the message names the holders. */
+  static CutoverObservation lockWait(String message, int reads, WriteTarget writes, Instant now) {
+    return beforeReading(List.of(), Unreadable.lockWait(message), reads, writes, now);
   }
 
   /** A pass that stopped before reading the databases: only the spec and the flag are known. */
   private static CutoverObservation beforeReading(
-      List<String> problems, String unreachable, int reads, WriteTarget writes, Instant now) {
+      List<String> problems, Unreadable unreachable, int reads, WriteTarget writes, Instant now) {
     return new CutoverObservation(
         problems,
         unreachable,

@@ -7,6 +7,7 @@ import dev.dovetail.api.v1alpha1.DualWriteCutoverSpec.WriteTarget;
 import dev.dovetail.cutover.CutoverObservation.CopyView;
 import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.JobView;
+import dev.dovetail.postgres.ExclusiveLocks;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
 import dev.dovetail.postgres.cutover.QualifiedTable;
 import dev.dovetail.postgres.cutover.VerificationRound;
@@ -95,6 +96,17 @@ final class CutoverObserver {
           now,
           db.foreignKeys(tables.stream().map(QualifiedTable::parse).toList()));
     } catch (SQLException e) {
+      if (ExclusiveLocks.isLockTimeout(e)) {
+        try {
+          return CutoverObservation.lockWait(
+              db.lockWaitMessage("a read", "Nothing was changed; looked at again shortly"),
+              reads,
+              writes,
+              now);
+        } catch (SQLException notNamed) {
+          e = notNamed;
+        }
+      }
       return CutoverObservation.unreachable(
           "reading the source and target failed: " + e.getMessage(), reads, writes, now);
     }

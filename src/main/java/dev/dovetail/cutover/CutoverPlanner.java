@@ -64,7 +64,7 @@ public final class CutoverPlanner {
     if (seen.unreachable() != null) {
       return stay(
           orPending(prev.getPhase()),
-          State.blocked(Reasons.DATABASE_UNREACHABLE, seen.unreachable()),
+          State.blocked(seen.unreachable().reason(), seen.unreachable().message()),
           reads,
           lastGood,
           writes);

@@ -89,7 +89,7 @@ final class CutoverRecorder {
       return;
     }
     if (outcome.failure() != null) {
-      b.blocked(Reasons.STEP_FAILED, outcome.failure());
+      b.blocked(outcome.failureReason(), outcome.failure());
       return;
     }
     var s = outcome.switched();

@@ -75,7 +75,7 @@ public class DualWriteCutoverReconciler
               cutover.getSpec(), cutover.getStatus(), cutover.getMetadata().getGeneration(), seen);
       var outcome =
           connection.db() == null || !seen.problems().isEmpty()
-              ? new CutoverActor.Outcome(null, null, null, plan.writes())
+              ? CutoverActor.Outcome.done(null, plan.writes())
               : new CutoverActor(client, config, flag).act(plan, cutover, connection.db(), seen);
       var status = CutoverRecorder.status(cutover, seen, plan, outcome, clock.instant());
       new TransitionEvents(client)

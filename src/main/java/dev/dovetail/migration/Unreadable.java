@@ -10,12 +10,12 @@ import dev.dovetail.api.v1alpha1.Reasons;
 public record Unreadable(String reason, String message) {
 
   /** No connection: the Secret, the URI or the server (the message names which). */
-  static Unreadable unreachable(String message) {
+  public static Unreadable unreachable(String message) {
     return message == null ? null : new Unreadable(Reasons.DATABASE_UNREACHABLE, message);
   }
 
   /** A read gave up at the operator's lock_timeout behind another session's exclusive lock. */
-  static Unreadable lockWait(String message) {
+  public static Unreadable lockWait(String message) {
     return new Unreadable(Reasons.LOCK_TIMEOUT, message);
   }
 }

@@ -143,6 +143,25 @@ class CutoverPlannerTest {
   }
 
   @Test
+  void aReadThatGaveUpOnALockKeepsThePhaseAndActsOnNothing() {
+    var p =
+        plan(
+            spec(10),
+            published(10, 1, NOW),
+            CutoverObservation.lockWait(
+                "a read of the operator waited 1.0s for a lock and gave up; on the source ...",
+                10,
+                WriteTarget.Source,
+                NOW));
+    assertEquals(CutoverPlanner.PHASE_REPLICATING, p.phase());
+    assertEquals(Kind.BLOCKED, p.state().kind());
+    assertEquals(Reasons.LOCK_TIMEOUT, p.state().reason());
+    assertTrue(p.state().message().startsWith("a read of the operator waited 1.0s"));
+    assertEquals(10, p.reads());
+    assertTrue(p.actions().isEmpty());
+  }
+
+  @Test
   void theCopyStartsOnceThenIsWatchedThenSubscribes() {
     var start = plan(spec(0), null, copying(null, false));
     assertEquals(EnumSet.of(Action.SETUP, Action.START_COPY), start.actions());

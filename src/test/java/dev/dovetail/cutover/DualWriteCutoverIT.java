@@ -299,6 +299,69 @@ class DualWriteCutoverIT {
             "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"));
   }
 
+  /**
+   * A session on the source holding ACCESS EXCLUSIVE on a moved table (a user's long ALTER TABLE,
+   * VACUUM FULL or forgotten LOCK TABLE): reading the table's shape (pg_get_expr opens the table)
+   * must not hold the reconcile for as long as it lasts (before the fix: no status at all after 2
+   * minutes). Status names the holder while it holds, nothing is created on the target, and the
+   * cutover proceeds once the lock is gone.
+   */
+  @Test
+  void anAccessExclusiveHolderOnTheSourceIsNamedAndHoldsNoReconcile() throws Exception {
+    AccountsTable.create(source, "accounts", 1000);
+    awaitNamedWhileLocked(source, "on the source (spec.source)");
+    assertEquals(
+        0L,
+        target.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"),
+        "nothing was created on the target");
+    awaitReady(0);
+  }
+
+  /** The same on the target, whose existing tables' shape is read too. */
+  @Test
+  void anAccessExclusiveHolderOnTheTargetIsNamedAndHoldsNoReconcile() throws Exception {
+    AccountsTable.create(source, "accounts", 1000);
+    target.execute(
+        "CREATE TABLE owners (id bigint PRIMARY KEY, name text NOT NULL)",
+        "CREATE TABLE accounts (id bigserial PRIMARY KEY, owner_id bigint, email text, code text,"
+            + " score integer NOT NULL DEFAULT 0, legacy text NOT NULL, note text, created_at"
+            + " timestamptz NOT NULL DEFAULT now())");
+    awaitNamedWhileLocked(target, "on the target (spec.target)");
+    assertEquals(
+        0L,
+        source.queryLong("SELECT count(*) FROM pg_publication"),
+        "nothing was set up on the source");
+    awaitReady(0);
+    assertEquals(1000L, target.queryLong("SELECT count(*) FROM accounts"));
+  }
+
+  /**
+   * Creates the cutover while a session holds ACCESS EXCLUSIVE on accounts in {@code db}; returns
+   * once status named that session (and the lock is still held), then releases it.
+   */
+  private void awaitNamedWhileLocked(TestDatabase db, String side) throws Exception {
+    try (java.sql.Connection holder = db.connect()) {
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE");
+      long holderPid;
+      try (var rs = holder.createStatement().executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        holderPid = rs.getLong(1);
+      }
+      create(cutover(0));
+      var blocked = await(c -> has(c, ConditionTypes.PROGRESSING, "False", Reasons.LOCK_TIMEOUT));
+      String seen = message(blocked, ConditionTypes.PROGRESSING);
+      System.out.printf("[DualWriteCutoverIT] while locked: %s%n", seen);
+      assertTrue(
+          seen.contains(side + " ACCESS EXCLUSIVE public.accounts held by pid " + holderPid), seen);
+      assertEquals(
+          "idle in transaction",
+          db.queryString("SELECT state FROM pg_stat_activity WHERE pid = " + holderPid),
+          "the lock is still held while status names it");
+      holder.rollback();
+    }
+  }
+
   @Test
   void applicationDualWriteOfAWholeSchemaIsVerifiedRepairedAndGatedWithoutReplication()
       throws Exception {

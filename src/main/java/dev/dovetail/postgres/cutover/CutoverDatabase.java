@@ -1,5 +1,7 @@
 package dev.dovetail.postgres.cutover;
 
+import dev.dovetail.api.v1alpha1.Durations;
+import dev.dovetail.postgres.ExclusiveLocks;
 import dev.dovetail.postgres.PgUri;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +13,11 @@ import java.util.Optional;
  * Everything the DualWriteCutover controller asks of the source and the target database. Holds one
  * connection to each (autocommit); every method is idempotent, so a reconcile that dies half-way is
  * repeated safely.
+ *
+ * <p>Both connections start with {@link ExclusiveLocks#READ_LOCK_TIMEOUT}: reading a table's shape
+ * (pg_get_expr opens the table) or publishing it would otherwise queue behind a user's ACCESS
+ * EXCLUSIVE lock for as long as it lasts, and the reconcile with it. What must wait for its locks
+ * (replication plumbing, foreign keys, the write switch) runs {@link #waitingForLocks}.
  */
 public final class CutoverDatabase implements AutoCloseable {
   private static final String APP = "dovetail-cutover";
@@ -49,7 +56,7 @@ public final class CutoverDatabase implements AutoCloseable {
 
   private static Connection connect(PgUri uri, String field) throws SQLException {
     try {
-      return uri.connect(APP);
+      return uri.connect(APP, ExclusiveLocks.READ_LOCK_TIMEOUT);
     } catch (SQLException e) {
       throw new SQLException(
           field + ": cannot connect to " + uri.redacted() + ": " + e.getMessage(),
@@ -123,7 +130,7 @@ public final class CutoverDatabase implements AutoCloseable {
    * @return the keys added now
    */
   public List<ForeignKeyState> addForeignKeys(List<QualifiedTable> tables) throws SQLException {
-    return ForeignKeys.addMissing(source, target, tables);
+    return waitingForLocks(() -> ForeignKeys.addMissing(source, target, tables));
   }
 
   /**
@@ -134,8 +141,11 @@ public final class CutoverDatabase implements AutoCloseable {
    */
   public List<ForeignKeyState> validateForeignKeys(List<QualifiedTable> tables)
       throws SQLException {
-    ForeignKeys.addMissing(source, target, tables);
-    return ForeignKeys.validate(source, target, tables);
+    return waitingForLocks(
+        () -> {
+          ForeignKeys.addMissing(source, target, tables);
+          return ForeignKeys.validate(source, target, tables);
+        });
   }
 
   /** The dovetail schema's tables: copy ranges and verification rounds, the heartbeat. */
@@ -146,7 +156,13 @@ public final class CutoverDatabase implements AutoCloseable {
 
   /** The publication of the tables (and the heartbeat) on the source. */
   public void ensurePublication(List<QualifiedTable> tables) throws SQLException {
-    Replication.ensurePublication(source, names.publication(), tables);
+    // CREATE PUBLICATION takes SHARE UPDATE EXCLUSIVE, which an autovacuum holds for longer than
+    // the read timeout; the shapes read just before gave up already if a user holds the table.
+    waitingForLocks(
+        () -> {
+          Replication.ensurePublication(source, names.publication(), tables);
+          return null;
+        });
   }
 
   /**
@@ -155,12 +171,20 @@ public final class CutoverDatabase implements AutoCloseable {
    * by superusers only): logical replication has no other way to authenticate.
    */
   public void ensureSubscription() throws SQLException {
-    Replication.ensureSubscription(
-        target, names.subscription(), sourceUri, names.publication(), names.slot());
+    waitingForLocks(
+        () -> {
+          Replication.ensureSubscription(
+              target, names.subscription(), sourceUri, names.publication(), names.slot());
+          return null;
+        });
   }
 
   public void setSubscriptionEnabled(boolean enabled) throws SQLException {
-    Replication.setEnabled(target, names.subscription(), enabled);
+    waitingForLocks(
+        () -> {
+          Replication.setEnabled(target, names.subscription(), enabled);
+          return null;
+        });
   }
 
   /**
@@ -228,6 +252,14 @@ public final class CutoverDatabase implements AutoCloseable {
    * heartbeat row and bookkeeping rows. Never a user table, row or foreign key.
    */
   public void cleanup() throws SQLException {
+    waitingForLocks(
+        () -> {
+          dropAll();
+          return null;
+        });
+  }
+
+  private void dropAll() throws SQLException {
     Replication.dropSubscription(target, names.subscription());
     Replication.dropSubscription(source, names.reverseSubscription());
     Replication.dropSlot(source, names.slot());
@@ -268,6 +300,67 @@ public final class CutoverDatabase implements AutoCloseable {
       }
     }
     return tables;
+  }
+
+  /** Work on the connections that may throw what JDBC throws. */
+  interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} with both connections' lock_timeout off, as statements that must wait for
+   * their locks (dropping a subscription waits for its worker, adding a key for the writers of the
+   * moment) did before the short read timeout; RESET brings the short one back afterwards.
+   */
+  <T> T waitingForLocks(Work<T> work) throws SQLException {
+    setLockTimeout("SET lock_timeout = 0");
+    T result;
+    try {
+      result = work.run();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        setLockTimeout("RESET lock_timeout");
+      } catch (SQLException notReset) {
+        e.addSuppressed(notReset); // the work's failure is what status must say
+      }
+      throw e;
+    }
+    setLockTimeout("RESET lock_timeout");
+    return result;
+  }
+
+  private void setLockTimeout(String sql) throws SQLException {
+    for (Connection c : List.of(source, target)) {
+      try (var st = c.createStatement()) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  /**
+   * After a statement gave up at the short lock_timeout ({@code what}: "a read", "step SETUP"):
+   * which sessions hold ACCESS EXCLUSIVE on the source and on the target, for status (pid, state,
+   * start, application, the first characters of their query; never a row).
+   */
+  public String lockWaitMessage(String what, String consequence) throws SQLException {
+    var sides = new ArrayList<String>();
+    List<String> onSource = ExclusiveLocks.holders(source);
+    if (!onSource.isEmpty()) {
+      sides.add("on the source (spec.source) ACCESS EXCLUSIVE " + String.join("; ", onSource));
+    }
+    List<String> onTarget = ExclusiveLocks.holders(target);
+    if (!onTarget.isEmpty()) {
+      sides.add("on the target (spec.target) ACCESS EXCLUSIVE " + String.join("; ", onTarget));
+    }
+    return what
+        + " of the operator waited "
+        + Durations.format(ExclusiveLocks.READ_LOCK_TIMEOUT)
+        + " for a lock and gave up; "
+        + (sides.isEmpty()
+            ? "the holder finished before it could be named"
+            : String.join("; ", sides))
+        + ". "
+        + consequence;
   }
 
   /** The connections, for the workers and the write switch of this package. */

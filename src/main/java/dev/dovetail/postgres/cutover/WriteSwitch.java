@@ -46,6 +46,13 @@ public final class WriteSwitch {
   }
 
   public Result toward(boolean toTarget, Duration maxPause, Runnable flip) throws SQLException {
+    // The re-plumbing after the lock must not give up at the connections' short read timeout;
+    // the pause is bounded by the guard's own lock_timeout and the deadline instead.
+    return db.waitingForLocks(() -> switchWrites(toTarget, maxPause, flip));
+  }
+
+  private Result switchWrites(boolean toTarget, Duration maxPause, Runnable flip)
+      throws SQLException {
     String to = toTarget ? "target" : "source";
     String from = toTarget ? "source" : "target";
     CutoverNames names = db.names();
