@@ -10,6 +10,7 @@ import dev.dovetail.api.v1alpha1.Reasons;
 import dev.dovetail.cutover.CutoverPlan.Action;
 import dev.dovetail.kube.EventRecorder;
 import dev.dovetail.postgres.ExclusiveLocks;
+import dev.dovetail.postgres.ServerErrors;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
 import dev.dovetail.postgres.cutover.CutoverProblem;
 import dev.dovetail.postgres.cutover.ForeignKeyState;
@@ -161,7 +162,7 @@ final class CutoverActor {
     } catch (SQLException e) {
       return step
           + " gave up waiting for a lock; the holders could not be read: "
-          + e.getMessage()
+          + ServerErrors.primary(e)
           + ". "
           + retried;
     }
@@ -169,10 +170,12 @@ final class CutoverActor {
 
   private static Outcome failed(
       DualWriteCutover cutover, Exception e, WriteSwitch.Result switched, WriteTarget writes) {
+    // The server's primary message only: its DETAIL would quote rows (ServerErrors).
+    String message = e instanceof SQLException s ? ServerErrors.primary(s) : e.getMessage();
     LOG.warnf(
         "cutover %s/%s: %s",
-        cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), e.getMessage());
-    return new Outcome(null, e.getMessage(), Reasons.STEP_FAILED, switched, writes);
+        cutover.getMetadata().getNamespace(), cutover.getMetadata().getName(), message);
+    return new Outcome(null, message, Reasons.STEP_FAILED, switched, writes);
   }
 
   /** A key to a table outside the move cannot hold on the target: say so, once per setup. */

@@ -8,6 +8,7 @@ import dev.dovetail.cutover.CutoverObservation.CopyView;
 import dev.dovetail.kube.JobOutcome;
 import dev.dovetail.migration.JobView;
 import dev.dovetail.postgres.ExclusiveLocks;
+import dev.dovetail.postgres.ServerErrors;
 import dev.dovetail.postgres.cutover.CutoverDatabase;
 import dev.dovetail.postgres.cutover.QualifiedTable;
 import dev.dovetail.postgres.cutover.VerificationRound;
@@ -108,7 +109,7 @@ final class CutoverObserver {
         }
       }
       return CutoverObservation.unreachable(
-          "reading the source and target failed: " + e.getMessage(), reads, writes, now);
+          "reading the source and target failed: " + ServerErrors.primary(e), reads, writes, now);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.dovetail.kube.Labels;
 import dev.dovetail.kube.StatusUpdates;
 import dev.dovetail.kube.TransitionEvents;
 import dev.dovetail.metrics.Metrics;
+import dev.dovetail.postgres.ServerErrors;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -125,7 +126,7 @@ public class DualWriteCutoverReconciler
       return DeleteControl.defaultDelete();
     } catch (SQLException e) {
       events.record(
-          cutover, EventReason.STEP_FAILED, "cleanup failed, retrying: " + e.getMessage());
+          cutover, EventReason.STEP_FAILED, "cleanup failed, retrying: " + ServerErrors.primary(e));
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10));
     }
   }

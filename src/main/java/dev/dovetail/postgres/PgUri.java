@@ -79,6 +79,9 @@ public record PgUri(
     }
     p.setProperty("ApplicationName", params.getOrDefault("application_name", applicationName));
     p.setProperty("connectTimeout", params.getOrDefault("connect_timeout", "10"));
+    // The driver's messages would carry the server's DETAIL, which quotes row values (a key's
+    // value, a failing row); messages reach status, Events and logs (see ServerErrors).
+    p.setProperty("logServerErrorDetail", "false");
     if (params.containsKey("sslmode")) {
       p.setProperty("sslmode", params.get("sslmode"));
     }

@@ -1,5 +1,6 @@
 package dev.dovetail.postgres.cutover;
 
+import dev.dovetail.postgres.ServerErrors;
 import dev.dovetail.postgres.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +99,7 @@ final class ForeignKeys {
             "foreign key "
                 + now.describe()
                 + " does not hold for the rows on the target: "
-                + e.getMessage(),
+                + ServerErrors.primary(e),
             e.getSQLState(),
             e);
       }

@@ -1,5 +1,6 @@
 package dev.dovetail.postgres.cutover;
 
+import dev.dovetail.postgres.ServerErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -7,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Inserts rows missing on the target, read from the source, in batches of one statement each. A
@@ -99,22 +98,12 @@ final class MissingRowRepair {
             + " (SQLSTATE "
             + e.getSQLState()
             + "): "
-            + primaryMessage(e),
+            + ServerErrors.primary(e),
         e.getSQLState());
   }
 
   /** The name of the constraint the server reported, or null. */
   static String constraint(SQLException e) {
-    ServerErrorMessage server = serverMessage(e);
-    return server == null ? null : server.getConstraint();
-  }
-
-  private static String primaryMessage(SQLException e) {
-    ServerErrorMessage server = serverMessage(e);
-    return server != null && server.getMessage() != null ? server.getMessage() : e.getMessage();
-  }
-
-  private static ServerErrorMessage serverMessage(SQLException e) {
-    return e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    return ServerErrors.constraint(e);
   }
 }

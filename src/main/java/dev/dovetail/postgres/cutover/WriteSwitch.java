@@ -1,6 +1,7 @@
 package dev.dovetail.postgres.cutover;
 
 import dev.dovetail.postgres.PgUri;
+import dev.dovetail.postgres.ServerErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,7 +72,8 @@ public final class WriteSwitch {
                 + " IN EXCLUSIVE MODE");
       } catch (SQLException e) {
         guard.rollback();
-        return aborted(start, from, maxPause, "writes could not be stopped: " + e.getMessage());
+        return aborted(
+            start, from, maxPause, "writes could not be stopped: " + ServerErrors.primary(e));
       }
       WriteGuard.install(guard, names, tables, to);
       if (!barrier(oldSide, newSide, names.key(), deadline)) {
