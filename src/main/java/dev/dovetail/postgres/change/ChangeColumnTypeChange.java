@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.Operation;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.GrantInfo;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.OperationStates;
 import dev.dovetail.postgres.TableInfo;
@@ -76,7 +77,11 @@ final class ChangeColumnTypeChange implements SchemaChange {
           var old = t.column(hidden(id)).or(() -> t.column(s.getColumn()));
           return Optional.of(
               new ChangeColumnTypeChange(
-                  s, id, t, old.orElse(new ColumnInfo(s.getColumn(), s.getType(), false, null))));
+                  s,
+                  id,
+                  t,
+                  old.orElse(new ColumnInfo(s.getColumn(), s.getType(), false, null)),
+                  catalog.grants(s.getSchema(), s.getTable())));
         }
 
         @Override
@@ -89,16 +94,21 @@ final class ChangeColumnTypeChange implements SchemaChange {
   private final String id;
   private final TableInfo table;
   private final ColumnInfo old;
+  private final List<GrantInfo> grants;
 
   /**
    * @param old the column as it was before the change: its old type, NOT NULL and default
+   * @param grants the table's grants (Catalog.grants): the shadow gets the column privileges of the
+   *     old column, so a role granted only some columns keeps them once the shadow takes the
+   *     column's name
    */
   private ChangeColumnTypeChange(
-      ChangeColumnType spec, String id, TableInfo table, ColumnInfo old) {
+      ChangeColumnType spec, String id, TableInfo table, ColumnInfo old, List<GrantInfo> grants) {
     this.spec = spec;
     this.id = id;
     this.table = table;
     this.old = old;
+    this.grants = List.copyOf(grants);
   }
 
   static String shadow(String id) {
@@ -142,7 +152,9 @@ final class ChangeColumnTypeChange implements SchemaChange {
                 + "; it was dropped outside Dovetail");
         return Optional.empty();
       }
-      return Optional.of(new ChangeColumnTypeChange(s, id, t, c));
+      return Optional.of(
+          new ChangeColumnTypeChange(
+              s, id, t, c, ctx.catalog().grants(s.getSchema(), s.getTable())));
     }
     if (t.primaryKey().contains(c.name())) {
       p.add(
@@ -196,7 +208,8 @@ final class ChangeColumnTypeChange implements SchemaChange {
       p.add("type", typeProblem.get());
       return Optional.empty();
     }
-    var change = new ChangeColumnTypeChange(s, id, t, c);
+    var change =
+        new ChangeColumnTypeChange(s, id, t, c, ctx.catalog().grants(s.getSchema(), s.getTable()));
     probe
         .valueProblem(change.forward("CAST(NULL AS " + c.type() + ")"), s.getType())
         .ifPresent(m -> p.add("using", m));
@@ -299,6 +312,7 @@ final class ChangeColumnTypeChange implements SchemaChange {
             "ALTER TABLE %s ADD COLUMN %s %s"
                 .formatted(lockedTable(), shadowColumn(), spec.getType()),
             Locks.ADD_COLUMN));
+    statements.addAll(Grants.copyColumn(grants, old.name(), shadow(id), lockedTable()));
     statements.add(forwardSync());
     statements.add(Triggers.createTrigger(id, lockedTable(), "INSERT OR UPDATE"));
     if (old.notNull()) {

@@ -19,6 +19,24 @@ final class Grants {
 
   private record Grantee(String role, boolean grantable) {}
 
+  /**
+   * GRANTs that give {@code toColumn} of the table the column-level privileges {@code fromColumn}
+   * has (table-level grants already cover every column, new ones included).
+   */
+  static List<Ddl> copyColumn(
+      List<GrantInfo> tableGrants, String fromColumn, String toColumn, String tableQualified) {
+    var onColumn =
+        tableGrants.stream()
+            .filter(g -> fromColumn.equals(g.column()))
+            .map(g -> new GrantInfo(g.grantee(), g.privilege(), g.grantable(), toColumn))
+            .toList();
+    return copy(
+        onColumn,
+        tableQualified,
+        Locks.GRANT,
+        "the new column gets the column privileges of " + fromColumn + " as of now");
+  }
+
   static List<Ddl> copy(List<GrantInfo> grants, String onQualified, String lock, String hazard) {
     var byGrantee = new LinkedHashMap<Grantee, List<GrantInfo>>();
     for (GrantInfo g : grants) {

@@ -16,6 +16,7 @@ final class Locks {
   static final String DROP_COLUMN = "ACCESS EXCLUSIVE, catalog only: brief";
   static final String DROP_CONSTRAINT = "ACCESS EXCLUSIVE, catalog only: brief";
   static final String RENAME = "ACCESS EXCLUSIVE, catalog only: brief";
+  static final String GRANT = "catalog only, under the transaction's ACCESS EXCLUSIVE: brief";
   static final String VIEW = "ACCESS EXCLUSIVE on the view, catalog only: brief";
   static final String CREATE_INDEX_CONCURRENTLY =
       "SHARE UPDATE EXCLUSIVE: reads and writes continue; waits for older transactions";

@@ -8,6 +8,7 @@ import dev.dovetail.api.v1alpha1.RenameColumn;
 import dev.dovetail.postgres.BackfillTarget;
 import dev.dovetail.postgres.Catalog;
 import dev.dovetail.postgres.ColumnInfo;
+import dev.dovetail.postgres.GrantInfo;
 import dev.dovetail.postgres.OperationRecord;
 import dev.dovetail.postgres.TableInfo;
 import dev.dovetail.postgres.change.DdlStep.InTransaction;
@@ -63,14 +64,18 @@ public final class RenameColumnChange implements SchemaChange {
             RenameColumn s, Catalog catalog, OperationRecord record) throws SQLException {
           var table = catalog.table(s.getSchema(), s.getTable());
           // Before contract the old column has its name; after, the hidden column is it.
-          return table.map(
-              t ->
-                  new RenameColumnChange(
-                      s,
-                      t,
-                      t.column(HiddenColumns.oldColumn(KIND.id(s)))
-                          .or(() -> t.column(s.getFrom()))
-                          .orElse(new ColumnInfo(s.getFrom(), "unknown", false, null))));
+          if (table.isEmpty()) {
+            return Optional.empty();
+          }
+          var t = table.get();
+          return Optional.of(
+              new RenameColumnChange(
+                  s,
+                  t,
+                  t.column(HiddenColumns.oldColumn(KIND.id(s)))
+                      .or(() -> t.column(s.getFrom()))
+                      .orElse(new ColumnInfo(s.getFrom(), "unknown", false, null)),
+                  catalog.grants(s.getSchema(), s.getTable())));
         }
 
         @Override
@@ -90,6 +95,7 @@ public final class RenameColumnChange implements SchemaChange {
   private final TableInfo table;
   private final ColumnInfo oldColumn;
   private final String id;
+  private final List<GrantInfo> grants;
 
   /**
    * @param table the table as the catalog shows it now
@@ -97,10 +103,20 @@ public final class RenameColumnChange implements SchemaChange {
    *     recorded at expand time
    */
   public RenameColumnChange(RenameColumn spec, TableInfo table, ColumnInfo oldColumn) {
+    this(spec, table, oldColumn, List.of());
+  }
+
+  /**
+   * @param grants the table's grants (Catalog.grants): {@code to} gets the column privileges of the
+   *     old column, so a role granted only some columns can use the new name
+   */
+  RenameColumnChange(
+      RenameColumn spec, TableInfo table, ColumnInfo oldColumn, List<GrantInfo> grants) {
     this.spec = spec;
     this.table = table;
     this.oldColumn = oldColumn;
     this.id = idOf(spec);
+    this.grants = List.copyOf(grants);
   }
 
   /** The identity of a renameColumn spec, computable without the catalog. */
@@ -156,7 +172,9 @@ public final class RenameColumnChange implements SchemaChange {
               + "; it was dropped outside Dovetail");
       return Optional.empty();
     }
-    return Optional.of(new RenameColumnChange(spec, t, from.get()));
+    return Optional.of(
+        new RenameColumnChange(
+            spec, t, from.get(), ctx.catalog().grants(spec.getSchema(), spec.getTable())));
   }
 
   @Override
@@ -205,6 +223,7 @@ public final class RenameColumnChange implements SchemaChange {
         Ddl.of(
             "ALTER TABLE %s ADD COLUMN %s %s".formatted(lockedTable(), to(), oldColumn.type()),
             Locks.ADD_COLUMN));
+    statements.addAll(Grants.copyColumn(grants, oldColumn.name(), spec.getTo(), lockedTable()));
     statements.add(forwardSync());
     statements.add(Triggers.createTrigger(id, lockedTable(), "INSERT OR UPDATE"));
     if (oldColumn.notNull()) {
