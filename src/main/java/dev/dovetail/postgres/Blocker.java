@@ -7,6 +7,20 @@ import java.time.Instant;
 public record Blocker(
     int pid, String state, Instant transactionStart, String applicationName, String query) {
 
+  /**
+   * The backend in five consecutive columns from {@code first}: pid, state, xact_start,
+   * application_name, the start of its query.
+   */
+  static Blocker read(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+    var start = rs.getTimestamp(first + 2);
+    return new Blocker(
+        rs.getInt(first),
+        rs.getString(first + 1),
+        start == null ? null : start.toInstant(),
+        rs.getString(first + 3),
+        rs.getString(first + 4));
+  }
+
   public String describe() {
     return "pid %d (%s since %s, app \"%s\"): %s"
         .formatted(

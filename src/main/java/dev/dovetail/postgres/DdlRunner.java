@@ -166,14 +166,7 @@ public final class DdlRunner {
       ps.setString(1, lockedTable);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          var start = rs.getTimestamp(3);
-          blockers.add(
-              new Blocker(
-                  rs.getInt(1),
-                  rs.getString(2),
-                  start == null ? null : start.toInstant(),
-                  rs.getString(4),
-                  rs.getString(5)));
+          blockers.add(Blocker.read(rs, 1));
         }
       }
     }

@@ -42,15 +42,7 @@ public final class ExclusiveLocks {
                 + " LAST LIMIT 5")) {
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          var start = rs.getTimestamp(4);
-          var blocker =
-              new Blocker(
-                  rs.getInt(2),
-                  rs.getString(3),
-                  start == null ? null : start.toInstant(),
-                  rs.getString(5),
-                  rs.getString(6));
-          holders.add(rs.getString(1) + " held by " + blocker.describe());
+          holders.add(rs.getString(1) + " held by " + Blocker.read(rs, 2).describe());
         }
       }
     }

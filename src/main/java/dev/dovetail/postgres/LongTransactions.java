@@ -46,14 +46,7 @@ public final class LongTransactions {
       ps.setInt(4, LIMIT);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          var start = rs.getTimestamp(3);
-          found.add(
-              new Blocker(
-                  rs.getInt(1),
-                  rs.getString(2),
-                  start == null ? null : start.toInstant(),
-                  rs.getString(4),
-                  rs.getString(5)));
+          found.add(Blocker.read(rs, 1));
         }
       }
     }

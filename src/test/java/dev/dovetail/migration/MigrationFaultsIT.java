@@ -246,22 +246,21 @@ class MigrationFaultsIT {
       int holderPid = blockerPid(holder);
       Manifests.create(
           harness.client(), Manifests.rename(NS, NAME, "db", "users", "user_name", "username"));
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () -> {
-                var current = Manifests.get(harness.client(), NS, NAME);
-                if (current.getStatus() == null) {
-                  return false;
-                }
-                return current.getStatus().getConditions().stream()
-                    .filter(c -> ConditionTypes.PROGRESSING.equals(c.getType()))
-                    .filter(c -> Reasons.LOCK_TIMEOUT.equals(c.getReason()))
-                    .peek(c -> seen.set(c.getMessage()))
-                    .findAny()
-                    .isPresent();
-              });
+      var held =
+          awaitCondition(
+              harness.client(),
+              DatabaseMigration.class,
+              NS,
+              NAME,
+              ConditionTypes.PROGRESSING,
+              "False",
+              Reasons.LOCK_TIMEOUT,
+              Duration.ofSeconds(60));
+      seen.set(
+          dev.dovetail.kube.Conditions.find(
+                  held.getStatus().getConditions(), ConditionTypes.PROGRESSING)
+              .orElseThrow()
+              .getMessage());
       System.out.printf("[MigrationFaultsIT] while locked: %s%n", seen.get());
       assertTrue(
           seen.get().contains("ACCESS EXCLUSIVE public.users held by pid " + holderPid),
